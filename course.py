@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Set up the course in a virtual environment inside the repository, then open it or test it.
+
+    python3 course.py lab     # set up, then open the lessons in JupyterLab
+    python3 course.py test    # set up, then run every test (extra arguments go to pytest)
+    python3 course.py setup   # only set up
+
+Only the Python standard library is used here, so this runs on a fresh machine with Python 3.11+.
+Setting up is skipped when `.venv/` already holds an install of the current `pyproject.toml`.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / "optcourse-installed.txt"
+
+
+def setup() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"optcourse needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        print(f"creating a virtual environment in {VENV}", flush=True)
+        venv.create(VENV, with_pip=True)
+    print("installing optcourse and its dependencies (first run only)", flush=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    commands = {"lab", "test", "setup"}
+    if not argv or argv[0] not in commands:
+        print(__doc__.strip())
+        return 2
+    setup()
+    if argv[0] == "setup":
+        return 0
+    if argv[0] == "lab":
+        cmd = [str(PYTHON), "-m", "jupyter", "lab", f"--notebook-dir={ROOT / 'lessons'}", *argv[1:]]
+    else:
+        cmd = [str(PYTHON), "-m", "pytest", *argv[1:]]
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,202 @@
+"""What every optimizer shares: parameters, state, the step counter, the learning rate, checks.
+
+An optimizer holds references to the parameter arrays and changes them in place:
+
+    x = np.array([1.0, -2.0])
+    opt = Adam(x, lr=0.1)
+    opt.step(grad(x))          # x itself has moved
+
+Subclasses name their per-parameter state arrays in ``state_names`` and write the update for one
+parameter in ``update(p, g, *state, lr=..., t=...)``, one line per equation. ``step`` checks the
+gradients first (so bad input changes nothing) and then calls ``update`` on consecutive blocks of
+each parameter. Working block by block keeps the temporaries that NumPy expressions create small
+enough to stay in the CPU cache, which is what makes readable NumPy run close to memory speed.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+BLOCK = 1 << 15  # elements per block; 32768 float64 = 256 KiB, a few of which fit in L2
+
+
+def check_in_unit_interval(name: str, value: float, *, closed: bool = False) -> float:
+    """Return float(value) if 0 <= value < 1 (<= 1 when closed), else raise ValueError."""
+    value = float(value)
+    ok = 0.0 <= value <= 1.0 if closed else 0.0 <= value < 1.0
+    if not ok:
+        interval = "[0, 1]" if closed else "[0, 1)"
+        raise ValueError(f"{name} must lie in {interval}, got {value!r}.")
+    return value
+
+
+def check_nonnegative(name: str, value: float) -> float:
+    value = float(value)
+    if not value >= 0.0 or not math.isfinite(value):  # `not >=` also rejects NaN
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
+    return value
+
+
+def check_positive(name: str, value: float) -> float:
+    value = float(value)
+    if not value > 0.0 or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}.")
+    return value
+
+
+def check_lr(lr, who: str):
+    """A learning rate is a number >= 0 or a schedule: a callable from step count to a number."""
+    if callable(lr):
+        return lr
+    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{who}: lr must be a number or a schedule (a function of the step count), "
+                        f"got {type(lr).__name__}.")
+    return check_nonnegative(f"{who}: lr", lr)
+
+
+def _params_as_list(params, who: str) -> list[np.ndarray]:
+    arrays = [params] if isinstance(params, np.ndarray) else params
+    if not isinstance(arrays, (list, tuple)) or len(arrays) == 0:
+        raise TypeError(f"{who}: params must be a float ndarray or a non-empty list of them, "
+                        f"got {type(params).__name__}.")
+    for i, p in enumerate(arrays):
+        where = "params" if isinstance(params, np.ndarray) else f"params[{i}]"
+        if not isinstance(p, np.ndarray):
+            raise TypeError(f"{who}: {where} is a {type(p).__name__}, not an ndarray. The optimizer "
+                            f"changes arrays in place, so pass the array itself, e.g. np.array(..., dtype=float).")
+        if p.dtype.kind != "f":
+            raise TypeError(f"{who}: {where} has dtype {p.dtype}; parameters must be floating point. "
+                            f"Create them as floats, e.g. x = np.asarray(x, dtype=np.float64), and pass that array.")
+        if not p.flags.c_contiguous or not p.flags.writeable:
+            raise ValueError(f"{who}: {where} must be a writeable C-contiguous array so it can be updated "
+                             f"in place; pass x = np.ascontiguousarray(x) and keep using that x.")
+        if any(p is q for q in arrays[:i]):
+            raise ValueError(f"{who}: {where} is the same array as an earlier parameter; "
+                             f"list each parameter once.")
+    return list(arrays)
+
+
+class Optimizer:
+    """Base class. Subclasses set ``state_names`` and implement ``update``.
+
+    Attributes a student can look at:
+        params  -- the list of parameter arrays (the very arrays that were passed in)
+        state   -- dict: state name -> array (one parameter) or list of arrays (several)
+        t       -- how many steps have been taken
+        lr      -- the learning rate: a number, or a schedule ``lr(t)``; may be changed between steps
+    """
+
+    state_names: tuple[str, ...] = ()
+
+    def __init__(self, params, lr):
+        self.name = type(self).__name__
+        self._single = isinstance(params, np.ndarray)
+        self.params = _params_as_list(params, self.name)
+        self.lr = lr
+        self.reset()
+
+    # -- learning rate ------------------------------------------------------------------------
+    @property
+    def lr(self):
+        return self._lr
+
+    @lr.setter
+    def lr(self, value):
+        self._lr = check_lr(value, self.name)
+
+    def current_lr(self) -> float:
+        """The learning rate the next step will use (the schedule evaluated at ``t``)."""
+        lr = self._lr(self.t) if callable(self._lr) else self._lr
+        return check_nonnegative(f"{self.name}: lr at step {self.t} (from the schedule)", lr)
+
+    # -- state --------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget everything learned: zero the state and the step count (parameters stay)."""
+        self.t = 0
+        self._state = [{name: self.initial_state(name, p) for name in self.state_names}
+                       for p in self.params]
+
+    def initial_state(self, name: str, p: np.ndarray) -> np.ndarray:
+        return np.zeros_like(p)
+
+    @property
+    def state(self) -> dict:
+        """State arrays by name, shaped like ``params`` (an array, or a list of arrays)."""
+        if self._single:
+            return dict(self._state[0])
+        return {name: [s[name] for s in self._state] for name in self.state_names}
+
+    def __repr__(self) -> str:
+        hyper = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        return f"{self.name}({hyper}; {len(self.params)} parameter array(s), t={self.t})"
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self._lr}
+
+    # -- the step -----------------------------------------------------------------------------
+    def step(self, grads) -> None:
+        """Update the parameters in place from ``grads`` (same structure and shapes as params)."""
+        grads = self.check_grads(grads)
+        lr = self.current_lr()
+        for p, g, state in zip(self.params, grads, self._state):
+            self.update_parameter(p, g, state, lr)
+        self.t += 1
+
+    def update_parameter(self, p, g, state, lr, **extra) -> None:
+        """Run ``update`` on consecutive blocks of one parameter (flat views, so in place)."""
+        flat = [p.reshape(-1), g.reshape(-1)] + [state[name].reshape(-1) for name in self.state_names]
+        for start in range(0, p.size, BLOCK):
+            block = slice(start, start + BLOCK)
+            self.update(*(a[block] for a in flat), lr=lr, t=self.t + 1, **extra)
+
+    def update(self, p, g, *state, lr: float, t: int) -> None:
+        raise NotImplementedError
+
+    def check_grads(self, grads, allow_nan: bool = False) -> list[np.ndarray]:
+        """Return grads as a list of arrays matching params, or raise before anything changes."""
+        who = f"{self.name}.step"
+        if self._single:
+            if isinstance(grads, (list, tuple)) and not isinstance(grads, np.ndarray):
+                raise TypeError(f"{who}: the optimizer was given one parameter array, so pass one "
+                                f"gradient array, not a {type(grads).__name__}.")
+            grads = [grads]
+        elif not isinstance(grads, (list, tuple)) or len(grads) != len(self.params):
+            got = f"a list of {len(grads)}" if isinstance(grads, (list, tuple)) else f"a {type(grads).__name__}"
+            raise TypeError(f"{who}: expected a list of {len(self.params)} gradient arrays, one per "
+                            f"parameter, in the same order; got {got}.")
+        checked = []
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            where = "grads" if self._single else f"grads[{i}]"
+            g = np.asarray(g)
+            if g.dtype.kind not in "fiub":
+                raise TypeError(f"{who}: {where} has dtype {g.dtype}; gradients must be real numbers.")
+            if g.dtype.kind != "f":
+                g = g.astype(p.dtype)
+            if g.shape != p.shape:
+                raise ValueError(f"{who}: {where} has shape {g.shape} but its parameter has shape "
+                                 f"{p.shape}; a gradient has its parameter's shape.")
+            bad = not_finite(g, allow_nan)
+            if bad:
+                raise ValueError(f"{who}: {where} contains {bad}; nothing was updated. Check the loss "
+                                 f"and the gradient computation, or lower the learning rate.")
+            checked.append(np.ascontiguousarray(g))
+        return checked
+
+
+def not_finite(a: np.ndarray, allow_nan: bool = False) -> str:
+    """'' if every entry is finite (NaN allowed when ``allow_nan``), else what was found."""
+    # Block by block, so the boolean temporary stays small and in cache.
+    flat = a.reshape(-1)
+    for start in range(0, flat.size, BLOCK):
+        block = flat[start:start + BLOCK]
+        if not np.isfinite(block).all():
+            if np.isinf(block).any():
+                return "inf"
+            if not allow_nan:
+                return "NaN"
+    return ""
+
+
+Schedule = Callable[[int], float]
