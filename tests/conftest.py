@@ -1,0 +1,37 @@
+import numpy as np
+import pytest
+
+from optcourse import optim
+
+
+def torch_or_skip():
+    """Import torch, or skip with a message that says how to run the live comparison."""
+    return pytest.importorskip("torch", reason="PyTorch is not installed; `pip install torch==2.13.0` "
+                                               "to compare against torch.optim live (CI does)")
+
+
+# One sensible configuration per optimizer, for tests that run every optimizer.
+EVERY_OPTIMIZER = {
+    "SGD": dict(lr=0.01, momentum=0.9, nesterov=True),
+    "Adagrad": dict(lr=0.1),
+    "Adadelta": dict(lr=1.0),
+    "RMSprop": dict(lr=0.01, momentum=0.5, centered=True),
+    "Adam": dict(lr=0.01, amsgrad=True),
+    "AdamW": dict(lr=0.01),
+    "SignSGD": dict(lr=0.01),
+    "Signum": dict(lr=0.01),
+    "Lion": dict(lr=0.01, weight_decay=0.1),
+    "Tiger": dict(lr=0.01),
+    "HeavyBall": dict(lr=0.01),
+    "SutskeverMomentum": dict(lr=0.01),
+    "NesterovLookahead": dict(lr=0.01),
+}
+
+
+def make(name, params, **overrides):
+    return getattr(optim, name)(params, **{**EVERY_OPTIMIZER[name], **overrides})
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
