@@ -158,7 +158,8 @@ class Optimizer:
         """Return grads as a list of arrays matching params, or raise before anything changes."""
         who = f"{self.name}.step"
         if self._single:
-            if isinstance(grads, (list, tuple)) and not isinstance(grads, np.ndarray):
+            # A list is fine if it is the gradient written out ([1.0, 2.0]), not a list of arrays.
+            if isinstance(grads, (list, tuple)) and np.shape(grads) != self.params[0].shape:
                 raise TypeError(f"{who}: the optimizer was given one parameter array, so pass one "
                                 f"gradient array, not a {type(grads).__name__}.")
             grads = [grads]
