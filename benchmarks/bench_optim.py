@@ -256,12 +256,16 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=7, help="timed steps per optimizer; the median is shown")
     parser.add_argument("--optimizers", default=None,
                         help=f"comma-separated subset of {','.join(optim.OPTIMIZERS)} (default: all)")
+    parser.add_argument("--torch-threads", type=int, default=None,
+                        help="call torch.set_num_threads with this first (default: leave torch's default)")
     parser.add_argument("--block-sizes", default=None,
                         help="comma-separated BLOCK values: time Adam and SGD momentum for each instead")
     args = parser.parse_args(argv)
     if args.n < 1 or args.repeats < 1:
         parser.error("--n and --repeats must be at least 1")
     dtype = np.dtype(args.dtype)
+    if torch is not None and args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
     if args.block_sizes:
         run_block_sweep(args, dtype)
     else:
