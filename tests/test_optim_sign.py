@@ -45,8 +45,10 @@ def test_signum_by_hand():
     x = np.array([2.0])
     opt = optim.Signum(x, lr=0.5, momentum=0.9)
     opt.step(np.array([1.0]))                 # m = 0.1 > 0
+    assert opt.state["m"][0] == pytest.approx(0.1)
     opt.step(np.array([-0.5]))                # m = 0.09 − 0.05 = 0.04 > 0: still moves down
     assert x[0] == pytest.approx(1.0)
+    assert opt.state["m"][0] == pytest.approx(0.04)
     opt.step(np.array([-1.0]))                # m = 0.036 − 0.1 < 0: moves up
     assert x[0] == pytest.approx(1.5)
 
