@@ -1,5 +1,19 @@
-"""optcourse: the library behind an open course on optimization for deep learning."""
-from . import optim
+"""optcourse: the library behind an open course on optimization for deep learning.
+
+    optim        first-order optimizers and learning-rate schedules
+    surfaces     2-D landscapes with gradients and Hessians
+    derivatives  finite differences, gradient checks, SymPy helpers
+    critical     critical points, their classification, escaping saddles
+    network      a tiny NumPy MLP and loss-landscape probes
+    data         the 8x8 digits, synthetic data, minibatches
+    training     a training loop that records what happened
+"""
+from . import critical, data, derivatives, network, optim, surfaces, training
+from .data import load_digits
+from .network import MLP
+from .surfaces import get_surface
+from .training import train
 
 __version__ = "0.1.0"
-__all__ = ["optim"]
+__all__ = ["optim", "surfaces", "derivatives", "critical", "network", "data", "training",
+           "get_surface", "MLP", "train", "load_digits"]
