@@ -43,6 +43,11 @@ try:
 except ImportError:
     torch = None
 
+try:
+    import resource  # Unix only; used to count page faults
+except ImportError:
+    resource = None
+
 WARMUP_STEPS = 2
 TIGER_COLUMNS = 1000  # Tiger's parameter is a (n // 1000, 1000) matrix, so its matrix rule runs
 
@@ -114,16 +119,29 @@ def select_cases(names: str | None) -> list[Case]:
 
 # -- timing -----------------------------------------------------------------------------------
 
-def median_seconds(step: Callable[[int], None], repeats: int) -> float:
-    """Call step(0), step(1) to warm up, then return the median time of the next `repeats` calls."""
+def page_faults() -> int:
+    """Minor page faults of this process so far (0 where the resource module is missing)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt if resource else 0
+
+
+def timed(step: Callable[[int], None], repeats: int) -> tuple[float, float]:
+    """Call step(0), step(1) to warm up, then time the next `repeats` calls.
+
+    Returns the median time in seconds and the page faults per timed call.
+    """
     for i in range(WARMUP_STEPS):
         step(i)
     times = []
+    faults_before = page_faults()
     for i in range(WARMUP_STEPS, WARMUP_STEPS + repeats):
         start = time.perf_counter()
         step(i)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times), (page_faults() - faults_before) / repeats
+
+
+def median_seconds(step: Callable[[int], None], repeats: int) -> float:
+    return timed(step, repeats)[0]
 
 
 def copy_bandwidth(n: int, dtype: np.dtype, repeats: int) -> float:
@@ -153,17 +171,20 @@ def make_gradients(n: int, dtype: np.dtype, count: int, seed: int = 0) -> list[n
 
 
 def parameter_shape(case: Case, n: int) -> tuple[int, ...]:
-    if case.matrix and n >= TIGER_COLUMNS:
-        return (n // TIGER_COLUMNS, TIGER_COLUMNS)
-    return (n,)
+    """(n,), or for a matrix case (n // 1000, 1000), which drops the remainder of n."""
+    if not case.matrix:
+        return (n,)
+    columns = min(n, TIGER_COLUMNS)
+    return (n // columns, columns)
 
 
-def time_ours(case: Case, shape, grads, dtype, repeats: int) -> float:
+def time_ours(case: Case, shape, grads, dtype, repeats: int) -> tuple[float, float]:
+    """Median seconds of our step, and page faults per step."""
     size = int(np.prod(shape))
     p = np.random.default_rng(1).standard_normal(size, dtype=np.float32).astype(dtype).reshape(shape)
     opt = case.make_ours(p)
     step_grads = [g[:size].reshape(shape) for g in grads]
-    return median_seconds(lambda i: opt.step(step_grads[i]), repeats)
+    return timed(lambda i: opt.step(step_grads[i]), repeats)
 
 
 def time_torch(case: Case, shape, grads, dtype, repeats: int) -> float:
@@ -186,6 +207,40 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1e3:.2f}"
 
 
+# A step that page-faults this often is timing the kernel handing memory back, not the update.
+FAULTS_WORTH_A_NOTE = 100
+
+
+def print_fault_notes(faults: dict[str, float]) -> None:
+    noisy = {label: f for label, f in faults.items() if f >= FAULTS_WORTH_A_NOTE}
+    if noisy:
+        print()
+        for label, f in noisy.items():
+            print(f"note: {label} took {f:.0f} page faults per step (freed temporaries went back to the "
+                  f"OS and were faulted in again; see benchmarks/README.md)")
+
+
+def cpu_stall_microseconds() -> int | None:
+    """Total time some task waited for a CPU (Linux pressure stall information), else None."""
+    try:
+        with open("/proc/pressure/cpu") as f:
+            some = f.readline().split()          # some avg10=... avg60=... avg300=... total=...
+        return int(some[-1].split("=")[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def print_contention_note(stall_before: int | None, start: float) -> None:
+    """Warn when other processes competed for the CPU while we measured."""
+    stall_after = cpu_stall_microseconds()
+    if stall_before is None or stall_after is None:
+        return
+    share = (stall_after - stall_before) / 1e6 / (time.perf_counter() - start)
+    if share > 0.05:
+        print(f"\nnote: tasks waited for a CPU {share:.0%} of the time during this run: something else "
+              f"was running, so the times are not reliable; rerun on an idle machine")
+
+
 def print_header(args, dtype, bandwidth: float) -> None:
     print(f"n = {args.n:_}, dtype = {dtype}, repeats = {args.repeats} (median), warm-up steps = {WARMUP_STEPS}")
     print(f"python {platform.python_version()}, numpy {np.__version__}, "
@@ -206,12 +261,13 @@ def run_table(args, dtype: np.dtype) -> None:
 
     print("| optimizer | bytes/elem | ours ms | bound ms | ours/bound | torch ms | ours/torch |")
     print("|---|---:|---:|---:|---:|---:|---:|")
+    faults = {}
     for case in cases:
         shape = parameter_shape(case, args.n)
         size = int(np.prod(shape))
         per_element = case.bytes_per_element(dtype.itemsize)
         bound = per_element * size / bandwidth
-        ours = time_ours(case, shape, grads, dtype, args.repeats)
+        ours, faults[case.label] = time_ours(case, shape, grads, dtype, args.repeats)
         if torch is not None and case.make_torch is not None:
             theirs = time_torch(case, shape, grads, dtype, args.repeats)
             torch_ms, ratio = ms(theirs), f"{ours / theirs:.2f}"
@@ -219,6 +275,7 @@ def run_table(args, dtype: np.dtype) -> None:
             torch_ms, ratio = "-", "-"
         print(f"| {case.label} | {per_element} | {ms(ours)} | {ms(bound)} | {ours / bound:.2f} "
               f"| {torch_ms} | {ratio} |", flush=True)
+    print_fault_notes(faults)
 
 
 def run_block_sweep(args, dtype: np.dtype) -> None:
@@ -233,19 +290,22 @@ def run_block_sweep(args, dtype: np.dtype) -> None:
     print("| BLOCK | KiB per block array | " + " | ".join(f"{c.label} ms | {c.label} /bound" for c in cases) + " |")
     print("|---:|---:|" + "---:|---:|" * len(cases))
     default = base.BLOCK
+    faults = {}
     try:
         for block in sizes:
             base.BLOCK = block
             cells = []
             for case in cases:
                 bound = case.bytes_per_element(dtype.itemsize) * args.n / bandwidth
-                seconds = time_ours(case, (args.n,), grads, dtype, args.repeats)
+                seconds, faults[f"{case.label} at BLOCK={block}"] = time_ours(case, (args.n,), grads, dtype,
+                                                                             args.repeats)
                 cells += [ms(seconds), f"{seconds / bound:.2f}"]
             mark = " (default)" if block == default else ""
             print(f"| {block}{mark} | {block * dtype.itemsize / 1024:g} | " + " | ".join(cells) + " |",
                   flush=True)
     finally:
         base.BLOCK = default
+    print_fault_notes(faults)
 
 
 def main(argv=None) -> None:
@@ -266,10 +326,12 @@ def main(argv=None) -> None:
     dtype = np.dtype(args.dtype)
     if torch is not None and args.torch_threads:
         torch.set_num_threads(args.torch_threads)
+    stall_before, start = cpu_stall_microseconds(), time.perf_counter()
     if args.block_sizes:
         run_block_sweep(args, dtype)
     else:
         run_table(args, dtype)
+    print_contention_note(stall_before, start)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,6 @@ class Adadelta(Optimizer):
         if self.weight_decay:
             g = g + self.weight_decay * p                        # g ← g + λθ
         v[...] = rho * v + (1 - rho) * g * g                     # v ← ρv + (1−ρ)g²
-        delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g          # Δ = √(u+ε)/√(v+ε) · g
+        delta = np.sqrt((u + eps) / (v + eps)) * g               # Δ = √(u+ε)/√(v+ε) · g
         u[...] = rho * u + (1 - rho) * delta * delta             # u ← ρu + (1−ρ)Δ²
         p -= lr * delta                                          # θ ← θ − ηΔ

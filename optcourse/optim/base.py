@@ -188,8 +188,11 @@ class Optimizer:
 
 def not_finite(a: np.ndarray, allow_nan: bool = False) -> str:
     """'' if every entry is finite (NaN allowed when ``allow_nan``), else what was found."""
-    # Block by block, so the boolean temporary stays small and in cache.
     flat = a.reshape(-1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if math.isfinite(np.dot(flat, flat)):   # one fast read: any NaN or inf makes Σa² non-finite
+            return ""
+    # Σa² is NaN or inf (or merely overflowed): look block by block, the boolean temporary in cache.
     for start in range(0, flat.size, BLOCK):
         block = flat[start:start + BLOCK]
         if not np.isfinite(block).all():

@@ -98,5 +98,7 @@ class Tiger(Optimizer):
 
     def update(self, p, g, m, *, lr, t, beta, decay):
         m[...] = beta * m + (1 - self.beta) / self.grad_accum_steps * g   # m ← βₜ m + (1−β)/k · g
+        if lr and decay:
+            p *= 1 - lr * decay                                           # θ ← θ − ηₜλθ
         if lr:
-            p -= lr * (np.sign(m) + decay * p)                            # θ ← θ − ηₜ(sign(m) + λθ)
+            p -= lr * np.sign(m)                                          # θ ← θ − ηₜ sign(m)
