@@ -7,8 +7,16 @@
     network      a tiny NumPy MLP and loss-landscape probes
     data         the 8x8 digits, synthetic data, minibatches
     training     a training loop that records what happened
+    minimize     Newton, quasi-Newton (DFP, BFGS, L-BFGS) and nonlinear CG, scipy-style
+    linesearch   Armijo backtracking, strong Wolfe, exact steps on quadratics
+    linear_cg    conjugate gradient for symmetric positive definite systems
+    roots        Newton's method for a root of a scalar function
+    problems     Moré-Garbow-Hillstrom test problems with exact derivatives
 """
-from . import critical, data, derivatives, network, optim, surfaces, training
+from . import critical, data, derivatives, linesearch, network, optim, problems, surfaces, training
+from .linear_cg import linear_cg
+from .minimize import MinimizeResult, minimize
+from .roots import newton_root
 from .data import load_digits
 from .network import MLP
 from .surfaces import get_surface
@@ -16,4 +24,5 @@ from .training import train
 
 __version__ = "0.1.0"
 __all__ = ["optim", "surfaces", "derivatives", "critical", "network", "data", "training",
-           "get_surface", "MLP", "train", "load_digits"]
+           "get_surface", "MLP", "train", "load_digits", "minimize", "MinimizeResult", "linear_cg",
+           "newton_root", "linesearch", "problems"]
