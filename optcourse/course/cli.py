@@ -1,0 +1,61 @@
+"""``optcourse``: release lessons and grade a class from the shell.
+
+    optcourse release [--solutions solutions] [--lessons lessons] [--check]
+    optcourse grade solutions/01-gd submissions/01-gd --out graded/01-gd [--workers 2]
+                    [--cell-timeout 30] [--notebook-timeout 300] [--memory-mb 2048] [--output-mb 10]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .grade import Limits, grade
+from .release import release
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="optcourse", description="Release lessons and grade a class.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    r = commands.add_parser("release", help="write lessons/ from solutions/")
+    r.add_argument("--solutions", default="solutions", help="the instructor's lessons (default: solutions)")
+    r.add_argument("--lessons", default="lessons", help="where the students' lessons go (default: lessons)")
+    r.add_argument("--check", action="store_true", help="write nothing; exit 1 if lessons/ is out of date")
+
+    g = commands.add_parser("grade", help="grade the submissions of one lesson")
+    g.add_argument("lesson", help="the instructor's lesson folder (or its notebook), e.g. solutions/01-gd")
+    g.add_argument("submissions", help="a folder of student notebooks (NAME.ipynb) or student folders (NAME/)")
+    g.add_argument("--out", required=True, help="where gradebook.csv, feedback/ and results.json go")
+    g.add_argument("--workers", type=int, default=1, help="submissions graded at once (default 1)")
+    g.add_argument("--cell-timeout", type=float, default=Limits.cell_timeout, help="seconds per cell")
+    g.add_argument("--notebook-timeout", type=float, default=Limits.notebook_timeout, help="seconds per notebook")
+    g.add_argument("--memory-mb", type=float, default=Limits.memory / 2**20, help="memory per kernel, MB")
+    g.add_argument("--output-mb", type=float, default=Limits.output / 2**20, help="file/output size per kernel, MB")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "release":
+            changed = release(args.solutions, args.lessons, check=args.check)
+            verb = "out of date" if args.check else "written"
+            for path in changed:
+                print(f"{verb}: {path}")
+            if args.check and changed:
+                print("lessons/ is out of date: run `optcourse release`", file=sys.stderr)
+                return 1
+            print(f"{len(changed)} file(s) {verb}" if changed else "lessons/ is up to date")
+            return 0
+        limits = Limits(args.cell_timeout, args.notebook_timeout, int(args.memory_mb * 2**20),
+                        int(args.output_mb * 2**20))
+        start = time.perf_counter()
+        rows = grade(args.lesson, args.submissions, args.out, workers=args.workers, limits=limits,
+                     progress=lambda s: print(f"graded {s}", flush=True))
+        for row in rows:
+            flag = f"  ({len(row['notes'])} note(s))" if row["notes"] else ""
+            print(f"{row['student']:>20}: {row['total']:g} / {row['max_total']:g}{flag}")
+        print(f"{len(rows)} submission(s) graded in {time.perf_counter() - start:.1f} s; "
+              f"gradebook: {args.out}/gradebook.csv")
+        return 0
+    except ValueError as e:
+        print(f"optcourse: {e}", file=sys.stderr)
+        return 2

@@ -1,0 +1,179 @@
+"""Grading a class: the sample submissions, honest and adversarial, each graded as it should be.
+
+All submissions are graded once with two workers and once with one (module fixtures); the tests
+read the gradebooks. The expected points follow from the sample lesson (2 + 3 + 1 points) and from
+what each submission does, worked out by hand below.
+"""
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from optcourse.course import notebook as nbk
+from optcourse.course.grade import Limits, grade, inspect_submission
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "course_fixtures"
+LESSON = FIXTURES / "solutions" / "00-sample"
+LIMITS = Limits(cell_timeout=4, notebook_timeout=40, memory=1 << 30, output=2 << 20)
+
+# student -> (squares 2, momentum 3, condition 1)
+EXPECTED = {
+    "correct": (2, 3, 1),
+    "untouched": (0, 0, 0),
+    "hang_in_cell": (0, 3, 1),            # interrupted: the unfinished answer earns nothing, the rest does
+    "hang_in_function": (0, 3, 1),        # the call is interrupted, the kernel lives on
+    "ignore_sigint": (2, 0, 0),           # killed with its process group: what came after scores 0
+    "crash": (2, 0, 0),                   # segfault
+    "sys_exit": (2, 0, 1),                # SystemExit is an error in that cell only
+    "os_exit": (2, 0, 0),                 # the kernel is gone
+    "exit_in_function": (0, 3, 1),
+    "output_flood": (2, 3, 0),            # output capped; the endless printing loop did not finish
+    "memory_hog": (0, 3, 0),              # MemoryError where it ate memory
+    "tampered_tests": (0, 0, 0),
+    "tampered_tests_correct": (2, 3, 1),  # tampering neither earns nor costs
+    "monkeypatch": (0, 0, 0),
+    "always_equal": (0, 0, 0),
+    "hide_tracebacks": (0, 0, 0),
+    "fake_results": (0, 0, 0),
+}
+
+
+def read_gradebook(path):
+    with open(path, newline="") as f:
+        return {row["student"]: row for row in csv.DictReader(f)}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("graded2")
+    rows = grade(LESSON, FIXTURES / "submissions", out, workers=2, limits=LIMITS)
+    return out, rows
+
+
+@pytest.fixture(scope="module")
+def graded_one_worker(tmp_path_factory):
+    out = tmp_path_factory.mktemp("graded1")
+    grade(LESSON, FIXTURES / "submissions", out, workers=1, limits=LIMITS)
+    return out
+
+
+def test_every_submission_gets_the_points_it_earned(graded):
+    out, rows = graded
+    book = read_gradebook(out / "gradebook.csv")
+    assert set(book) == set(EXPECTED)
+    got = {s: tuple(int(float(book[s][g])) for g in ("squares-tests", "momentum-tests", "condition-tests"))
+           for s in book}
+    assert got == EXPECTED
+    for s, row in book.items():
+        assert float(row["total"]) == sum(EXPECTED[s])
+    assert list(next(csv.reader(open(out / "gradebook.csv")))) == [
+        "student", "squares-tests", "momentum-tests", "condition-tests", "total", "notes"]
+
+
+def test_two_workers_give_exactly_the_results_of_one(graded, graded_one_worker):
+    out, _ = graded
+    two, one = read_gradebook(out / "gradebook.csv"), read_gradebook(graded_one_worker / "gradebook.csv")
+    assert {s: r for s, r in two.items() if r != one[s]} == {}, {s: one[s] for s in one if one[s] != two[s]}
+    assert (out / "gradebook.csv").read_bytes() == (graded_one_worker / "gradebook.csv").read_bytes()
+    for f in (out / "feedback").iterdir():
+        assert f.read_bytes() == (graded_one_worker / "feedback" / f.name).read_bytes(), f.name
+
+
+def test_what_went_wrong_is_reported(graded):
+    out, _ = graded
+    book = read_gradebook(out / "gradebook.csv")
+    assert "did not stop when interrupted" in book["ignore_sigint"]["notes"]
+    assert "SIGSEGV" in book["crash"]["notes"]
+    assert "exited with code 0" in book["os_exit"]["notes"]
+    notes = book["tampered_tests"]["notes"]
+    for words in ("'squares-tests' was deleted", "'momentum-tests' was edited", "points of 'momentum-tests'",
+                  "'condition-tests' appears 2 times", "moved", "unknown grade_id 'bonus'"):
+        assert words in notes, words
+    assert book["correct"]["notes"] == "" and book["monkeypatch"]["notes"] == ""
+    flood = (out / "feedback" / "output_flood.md").read_text()
+    assert "more characters of output not shown" in flood and len(flood) < 40_000
+    hang = (out / "feedback" / "hang_in_cell.md").read_text()
+    assert "raised Timeout: the cell ran out of time" in hang
+
+
+def test_feedback_never_shows_hidden_tests(graded):
+    out, _ = graded
+    source = nbk.read_source(LESSON / "00-sample.ipynb")
+    hidden = [line.strip() for c in source.cells for text in nbk.region_text(c.source, nbk.BEGIN_HIDDEN, nbk.END_HIDDEN)
+              for line in text.splitlines() if line.strip()]
+    assert len(hidden) >= 8
+    texts = [f.read_text() for f in (out / "feedback").iterdir()] + [(out / "gradebook.csv").read_text()]
+    assert len(texts) == len(EXPECTED) + 1
+    for text in texts:
+        for line in hidden:
+            assert line not in text
+        for value in ("25.0", "2.45", "0.755", "2.045"):        # hidden inputs and expected values
+            assert value not in text
+    untouched = (out / "feedback" / "untouched.md").read_text()
+    assert "**Total: 0 / 6 points**" in untouched and "replace the `raise NotImplementedError()` line" in untouched
+
+
+def test_fake_result_files_end_up_nowhere(graded):
+    out, _ = graded
+    assert sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook.csv", "results.json"]
+    assert read_gradebook(out / "gradebook.csv")["fake_results"]["total"] == "0"
+    assert not any((FIXTURES / "submissions").glob("*.csv"))
+
+
+def test_rerunning_rewrites_the_same_gradebook_atomically(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "ann").mkdir()
+    shutil.copy(FIXTURES / "submissions" / "correct.ipynb", subs / "ann" / "00-sample.ipynb")
+    shutil.copy(FIXTURES / "submissions" / "untouched.ipynb", subs / "bob.ipynb")
+    (subs / "cy").mkdir()                                      # a student folder without a notebook
+    out = subs / "graded"                                      # output inside the submissions: ignored
+    first = grade(LESSON, subs, out, limits=LIMITS)
+    before = (out / "gradebook.csv").read_bytes()
+    second = grade(LESSON, subs, out, limits=LIMITS)
+    assert (out / "gradebook.csv").read_bytes() == before and first == second
+    assert [r["student"] for r in first] == ["ann", "bob", "cy"]
+    assert [r["total"] for r in first] == [6, 0, 0]
+    assert "no 00-sample.ipynb in the folder" in first[2]["notes"][0]
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_answers_come_only_from_answer_cells_by_grade_id():
+    source = nbk.read_source(LESSON / "00-sample.ipynb")
+    text = (FIXTURES / "submissions" / "tampered_tests_correct.ipynb").read_text()
+    answers, notes = inspect_submission(source, text)
+    assert sorted(answers) == ["condition", "momentum", "squares"]
+    assert "while True" not in "".join(answers.values())
+    assert inspect_submission(source, "{not json")[1][0].startswith("the submission is not a readable notebook")
+
+
+def test_bad_arguments_are_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="workers must be an integer >= 1"):
+        grade(LESSON, FIXTURES / "submissions", tmp_path, workers=0)
+    with pytest.raises(ValueError, match="cell_timeout must be a number > 0"):
+        Limits(cell_timeout=-1)
+    with pytest.raises(ValueError, match="does not exist"):
+        grade(LESSON, tmp_path / "nope", tmp_path)
+    with pytest.raises(ValueError, match="neither a lesson folder nor a notebook"):
+        grade(tmp_path / "missing", tmp_path, tmp_path)
+
+
+def test_console_script_is_declared_and_the_module_runs(tmp_path):
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get("scripts", {})
+    assert scripts.get("optcourse") == "optcourse.course.cli:main"
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(FIXTURES / "submissions" / "correct.ipynb", subs / "dee.ipynb")
+    run = subprocess.run([sys.executable, "-m", "optcourse.course", "grade", str(LESSON), str(subs), "--out",
+                          str(tmp_path / "out"), "--workers", "2", "--cell-timeout", "5"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "dee: 6 / 6" in run.stdout
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results[0]["points"] == {"squares-tests": 2.0, "momentum-tests": 3.0, "condition-tests": 1.0}
