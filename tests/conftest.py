@@ -38,6 +38,17 @@ def make(name, params, **overrides):
     return getattr(optim, name)(params, **{**EVERY_OPTIMIZER[name], **overrides})
 
 
+class Counted:
+    """Counts the calls of a function, independently of the library's own counters."""
+
+    def __init__(self, fn):
+        self.fn, self.calls = fn, 0
+
+    def __call__(self, x):
+        self.calls += 1
+        return self.fn(x)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)

@@ -9,17 +9,7 @@ import scipy.optimize
 from optcourse.linesearch import (armijo_backtracking, cubic_minimizer, exact_line_search, quadratic_minimizer,
                                   strong_wolfe_search, wolfe_line_search)
 from optcourse.problems import get_problem
-
-
-class Counted:
-    """Counts the calls of a function, independently of the library's own counters."""
-
-    def __init__(self, fn):
-        self.fn, self.calls = fn, 0
-
-    def __call__(self, x):
-        self.calls += 1
-        return self.fn(x)
+from conftest import Counted
 
 
 # -- interpolation ---------------------------------------------------------------------------------

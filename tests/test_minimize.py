@@ -12,17 +12,7 @@ from optcourse.linear_cg import linear_cg
 from optcourse.minimize import (LBFGS, METHODS, InverseQuasiNewton, bfgs_inverse_update, cg_beta,
                                 cholesky_with_added_identity, dfp_inverse_update, lbfgs_two_loop, minimize)
 from optcourse.problems import extended_powell, extended_rosenbrock, get_problem, mgh_problems
-
-
-class Counted:
-    """Counts the calls of a function, independently of the library's own counters."""
-
-    def __init__(self, fn):
-        self.fn, self.calls = fn, 0
-
-    def __call__(self, x):
-        self.calls += 1
-        return self.fn(x)
+from conftest import Counted
 
 
 def random_spd(rng, n, condition=10.0):
