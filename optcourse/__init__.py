@@ -16,6 +16,7 @@
     plots        the course's figures, one colour-blind-safe style per optimizer
     animate      animated paths for notebooks and static pages
     widgets      live experiments (import explicitly: it loads ipywidgets)
+    landscape_widgets  gradient vs direction to the minimum under ill-conditioning (lesson 03)
     course       release lessons, self-checks, class grading (import explicitly)
 """
 import importlib
@@ -32,7 +33,7 @@ __version__ = "0.1.0"
 # starts fresh processes per submission, and matplotlib takes half a second to import.
 SUBMODULES = ("optim", "surfaces", "derivatives", "critical", "network", "data", "training", "minimize",
               "linesearch", "linear_cg", "roots", "problems", "runner", "plots", "animate", "widgets",
-              "figures", "course")
+              "landscape_widgets", "figures", "course")
 SHORTCUTS = {"get_surface": "surfaces", "MLP": "network", "train": "training", "load_digits": "data",
              "newton_root": "roots", "run": "runner", "race": "runner", "run_many": "runner"}
 __all__ = [*SUBMODULES, *SHORTCUTS, "MinimizeResult"]

@@ -39,6 +39,12 @@ def flatten(arrays) -> np.ndarray:
     return np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
 
 
+def _rebuild_mlp(sizes, flat) -> "MLP":
+    net = MLP(sizes)
+    net.set_flat(flat)
+    return net
+
+
 class MLP:
     r"""A ReLU network with a softmax cross-entropy loss; explicit forward and backward passes.
 
@@ -101,6 +107,10 @@ class MLP:
         other = MLP(self.sizes)
         other.set_flat(self.flat)
         return other
+
+    def __reduce__(self):
+        # params are views of flat; pickling them separately would break that link.
+        return (_rebuild_mlp, (self.sizes, self.flat))
 
     def _check_flat(self, theta, who: str) -> np.ndarray:
         theta = np.asarray(theta) if isinstance(theta, np.ndarray) else np.asarray(theta, dtype=float)

@@ -158,3 +158,11 @@ def test_frames_have_a_size_limit_and_a_deadline():
     finally:
         os.close(r)
         os.close(w)
+
+
+def test_matplotlib_inline_magic_works_in_the_student_kernel(kernel):
+    # Students (and lessons) write `%matplotlib inline`; a plain IPython shell would raise in that cell.
+    reply = kernel.run("%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\n"
+                       "import matplotlib\nbackend = matplotlib.get_backend()")
+    assert reply["ok"], reply
+    assert kernel.get("backend") == "inline"

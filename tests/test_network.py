@@ -262,3 +262,14 @@ def test_bad_input_gets_clear_errors(problem):
         loss_surface(net, X, y, span=0)
     with pytest.raises(ValueError, match="matvec returned"):
         lanczos_eigenvalues(lambda v: v[:2], 3)
+
+
+def test_a_pickled_network_keeps_its_parameters_as_views_of_the_flat_vector():
+    import pickle
+
+    net = MLP([3, 4, 2], seed=1)
+    clone = pickle.loads(pickle.dumps(net))
+    np.testing.assert_array_equal(clone.flat, net.flat)
+    clone.set_flat(np.zeros(clone.n_params))
+    assert all(np.all(p == 0) for p in clone.params)       # params still follow the flat vector
+    assert not np.all(net.flat == 0)

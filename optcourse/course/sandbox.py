@@ -96,14 +96,24 @@ class _GraderObject:
         return self._server.callback(self._cid, name, (), {})
 
 
+def grading_shell():
+    """IPython's shell as ipykernel runs it, without a GUI: ``%matplotlib inline`` must not fail a cell."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    class GradingShell(InteractiveShell):
+        def enable_gui(self, gui=None):   # no event loop to start here; figures are never shown
+            pass
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.InteractiveShell.colors = "nocolor"
+    return GradingShell.instance(config=config)
+
+
 class _Server:
     def __init__(self, rfd, wfd):
-        from IPython.core.interactiveshell import InteractiveShell
-        from traitlets.config import Config
-        config = Config()
-        config.HistoryManager.enabled = False
-        config.InteractiveShell.colors = "nocolor"
-        self.shell = InteractiveShell.instance(config=config)
+        self.shell = grading_shell()
         self.rfd, self.wfd = rfd, wfd
         self.objects, self.ids = {}, {}                  # reference number <-> object (kept alive)
         self.shared, self.shared_ids, self.sent = {}, {}, {}

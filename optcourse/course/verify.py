@@ -116,12 +116,7 @@ def grade_notebook(job: dict) -> dict:
     if mpl and Path(mpl).is_dir():                     # a warm font cache saves each kernel a second
         shutil.copytree(mpl, student_dir / ".matplotlib", dirs_exist_ok=True)
 
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
-    config = Config()
-    config.HistoryManager.enabled = False
-    config.InteractiveShell.colors = "nocolor"
-    shell = InteractiveShell.instance(config=config)
+    shell = sandbox.grading_shell()
     os.chdir(grader_dir)
     sys.path.insert(0, str(grader_dir))
 

@@ -1,0 +1,243 @@
+r"""Lesson 03: when the gradient does not point at the minimum.
+
+On a quadratic bowl :math:`f(x) = \tfrac12 (x - x^*)^\top H (x - x^*)` the gradient is
+:math:`\nabla f(x) = H (x - x^*)`, so the steepest-descent direction :math:`-\nabla f` and the direction
+to the minimum :math:`x^* - x` are the same only when H is a multiple of the identity (round
+contours). Three functions measure the difference, and a widget lets it be seen:
+
+    descent_angle(H, x)                 # degrees between -∇f(x) and x* - x
+    worst_descent_angle(kappa)          # the largest such angle for condition number kappa
+    gradient_turn(H, x, distances)      # how far ∇f turns as we walk along the first -∇f
+    ConditioningWidget()                # sliders: condition number, where we stand, how far we walk
+
+The widget is an :class:`optcourse.widgets.Experiment`, so like every widget of the course it carries
+a static PNG of its figure for places without a widget front end (nbval, nbconvert, a PDF).
+"""
+from __future__ import annotations
+
+import math
+
+import ipywidgets as widgets
+import numpy as np
+
+from .plots import MINIMUM_STYLE, PALETTE, START_STYLE, draw_landscape
+from .surfaces import quadratic
+from .widgets import Experiment, _fixed_axes, _log_slider, _slider
+
+
+def _hessian(H) -> np.ndarray:
+    H = np.asarray(H, dtype=float)
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] == 0:
+        raise ValueError(f"H must be a square matrix (n x n), got shape {H.shape}.")
+    if not np.isfinite(H).all():
+        raise ValueError("H contains NaN or inf.")
+    if not np.allclose(H, H.T, rtol=1e-10, atol=1e-12):
+        raise ValueError("H must be symmetric: a Hessian of a smooth function is. Use (H + H.T) / 2.")
+    return H
+
+
+def _point(p, n: int, name: str) -> np.ndarray:
+    p = np.asarray(p, dtype=float)
+    if p.shape != (n,):
+        raise ValueError(f"{name} must be a vector of shape ({n},) to match H, got shape {p.shape}.")
+    if not np.isfinite(p).all():
+        raise ValueError(f"{name} contains NaN or inf.")
+    return p
+
+
+def _angle(u, v) -> float:
+    """The angle between two vectors in degrees (clipped so rounding cannot leave [0, 180])."""
+    cos = float(u @ v) / (np.linalg.norm(u) * np.linalg.norm(v))
+    return math.degrees(math.acos(min(1.0, max(-1.0, cos))))
+
+
+def descent_angle(H, x, x_star=None) -> float:
+    r"""The angle, in degrees, between the steepest-descent direction and the direction to the minimum
+    of :math:`f(x) = \tfrac12 (x - x^*)^\top H (x - x^*)`:
+
+    .. math:: \cos\theta = \frac{-\nabla f(x)^\top (x^* - x)}{\lVert\nabla f(x)\rVert\,\lVert x^* - x\rVert}
+              = \frac{d^\top H d}{\lVert H d\rVert\,\lVert d\rVert}, \qquad d = x^* - x.
+
+    0 for round contours (H = cI), up to almost 90 for elongated ones. ``x_star`` defaults to 0.
+    For positive definite H the angle is below 90 degrees: -∇f still goes downhill.
+
+    Example:
+        >>> descent_angle(np.diag([1.0, 10.0]), [1.0, 1.0])     # 39.3 degrees
+    """
+    H = _hessian(H)
+    x = _point(x, len(H), "x")
+    x_star = np.zeros(len(H)) if x_star is None else _point(x_star, len(H), "x_star")
+    d = x_star - x
+    if not np.any(d):
+        raise ValueError("x is the minimum itself: there is no direction to it.")
+    minus_gradient = H @ d                                     # -∇f(x) = H (x* - x)
+    if not np.any(minus_gradient):
+        raise ValueError("the gradient is zero at x (H is singular along x* - x): no descent direction.")
+    return _angle(minus_gradient, d)
+
+
+def worst_descent_angle(condition_number: float) -> float:
+    r"""The largest angle, in degrees, between :math:`-\nabla f` and the direction to the minimum over
+    all points x, for a positive definite quadratic whose Hessian has condition number
+    :math:`\kappa = \lambda_{\max}/\lambda_{\min}`:
+
+    .. math:: \cos\theta_{\text{worst}} = \frac{2\sqrt\kappa}{1 + \kappa}
+
+    (the Kantorovich inequality; reached on the plane of the two extreme eigenvectors where
+    :math:`\tan^2\varphi = 1/\kappa`). It tends to 90 degrees as :math:`\kappa \to \infty`.
+
+    Example:
+        >>> worst_descent_angle(100.0)      # 78.6 degrees
+    """
+    kappa = float(condition_number)
+    if not (kappa >= 1.0 and math.isfinite(kappa)):
+        raise ValueError(f"condition_number must be a finite number >= 1 (largest over smallest eigenvalue), "
+                         f"got {condition_number!r}.")
+    return math.degrees(math.acos(min(1.0, 2.0 * math.sqrt(kappa) / (1.0 + kappa))))
+
+
+def gradient_turn(H, x, distances, x_star=None) -> np.ndarray:
+    r"""How many degrees the gradient has turned after walking ``distances`` along the first
+    steepest-descent direction :math:`u = -\nabla f(x)/\lVert\nabla f(x)\rVert`:
+
+    .. math:: \nabla f(x + t u) = \nabla f(x) + t\,H u,
+
+    so the gradient changes at the rate :math:`Hu` per unit step: its part along u changes the slope,
+    its part across u turns the gradient. For H = cI, :math:`Hu \parallel u` and nothing turns. At the
+    exact line-search step :math:`t^* = \lVert\nabla f\rVert / (u^\top H u)` the new gradient is
+    perpendicular to u: it has turned 90 degrees. Returns an array like ``distances``; NaN where the
+    gradient is zero (at the minimum).
+
+    Example:
+        >>> gradient_turn(np.diag([1.0, 10.0]), [2.0, 1.0], [0.0, 0.1, 0.2])
+    """
+    H = _hessian(H)
+    x = _point(x, len(H), "x")
+    x_star = np.zeros(len(H)) if x_star is None else _point(x_star, len(H), "x_star")
+    t = np.asarray(distances, dtype=float)
+    if not np.isfinite(t).all():
+        raise ValueError("distances contain NaN or inf.")
+    g0 = H @ (x - x_star)                                      # ∇f(x)
+    norm = np.linalg.norm(g0)
+    if norm == 0:
+        raise ValueError("the gradient is zero at x: there is no steepest-descent direction to walk along.")
+    u = -g0 / norm
+    G = g0 + t[..., None] * (H @ u)                            # ∇f(x + t u) = ∇f(x) + t H u
+    size = np.linalg.norm(G, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.clip((G @ g0) / (size * norm), -1.0, 1.0)
+        angles = np.degrees(np.arccos(cos))
+    return np.where(size > 1e-12 * norm, angles, np.nan)
+
+
+class ConditioningWidget(Experiment):
+    r"""Steepest descent against the direction to the minimum on :math:`f = \tfrac12 (x^2 + \kappa y^2)`.
+
+    Sliders: the condition number :math:`\kappa`, where we stand (an angle on a circle of radius 2.5
+    around the minimum) and how far we walk along the first :math:`-\nabla f`, as a fraction of the
+    exact line-search step :math:`t^*`. Left: the contours, :math:`-\nabla f` (black), the direction to
+    the minimum (green, dashed) and, along the walk, the normalised :math:`-\nabla f` turning (rose).
+    Middle: the angle between the two directions for every starting place, with the worst case
+    :func:`worst_descent_angle`. Right: how far the gradient has turned along the walk
+    (:func:`gradient_turn`); it reaches 90 degrees at :math:`t^*`.
+
+    Example:
+        >>> ConditioningWidget(condition_number=50, position_degrees=20)
+    """
+
+    RADIUS = 2.5
+
+    def __init__(self, condition_number: float = 10.0, position_degrees: float = 30.0, walk: float = 0.6,
+                 dpi: int = 88):
+        super().__init__((10.5, 3.9), dpi)
+        self.kappa_control = _log_slider("condition κ", condition_number, 0, 3, ".0f")
+        self.position_control = _slider("start at angle (°)", position_degrees, 0.0, 180.0, 1.0, ".0f")
+        self.walk_control = _slider("walk along −∇f (× t*)", walk, 0.0, 1.5, 0.05, ".2f")
+        self._watch(self.kappa_control, self.position_control, self.walk_control)
+        self.ax_map, self.ax_angle, self.ax_turn = _fixed_axes(
+            self.figure, [(0.045, 0.13, 0.27, 0.76), (0.40, 0.13, 0.26, 0.76), (0.725, 0.13, 0.26, 0.76)])
+        self._assemble([widgets.HBox([self.kappa_control, self.position_control]),
+                        widgets.HBox([self.walk_control])])
+        self.refresh()
+
+    @property
+    def hessian(self) -> np.ndarray:
+        return np.diag([1.0, float(self.kappa_control.value)])
+
+    @property
+    def start(self) -> np.ndarray:
+        phi = math.radians(self.position_control.value)
+        return self.RADIUS * np.array([math.cos(phi), math.sin(phi)])
+
+    def line_search_step(self) -> float:
+        """t* = ‖g‖ / (uᵀ H u): the exact minimiser of f along -∇f from the start."""
+        H, x = self.hessian, self.start
+        g = H @ x
+        u = -g / np.linalg.norm(g)
+        return float(np.linalg.norm(g) / (u @ H @ u))
+
+    def update(self) -> str:
+        kappa, H, x0 = float(self.kappa_control.value), self.hessian, self.start
+        for ax in (self.ax_map, self.ax_angle, self.ax_turn):
+            ax.clear()
+        # Left: contours, the two directions at the start, and the gradient turning along the walk.
+        draw_landscape(self.ax_map, quadratic(kappa, 0), n=120, levels=14, minima=False)
+        self.ax_map.plot([0.0], [0.0], **MINIMUM_STYLE)
+        self.ax_map.set_aspect("equal")
+        g0 = H @ x0
+        u = -g0 / np.linalg.norm(g0)
+        t_star = self.line_search_step()
+        walk = self.walk_control.value * t_star
+        ts = np.linspace(0.0, 1.5 * t_star, 7)
+        points = x0 + ts[:, None] * u
+        self.ax_map.plot(points[:, 0], points[:, 1], color="0.3", linewidth=1.0, zorder=2)
+        minus_g = -(points @ H)
+        lengths = np.linalg.norm(minus_g, axis=1, keepdims=True)
+        arrows = np.divide(minus_g, lengths, out=np.zeros_like(minus_g), where=lengths > 0) * 0.8
+        self.ax_map.quiver(points[1:, 0], points[1:, 1], arrows[1:, 0], arrows[1:, 1], angles="xy",
+                           scale_units="xy", scale=1, color=PALETTE["rose"], alpha=0.45, width=0.007, zorder=4)
+        here = x0 + walk * u
+        minus_g_here = -(H @ here)
+        if np.linalg.norm(minus_g_here) > 1e-12 * np.linalg.norm(g0):
+            arrow = minus_g_here / np.linalg.norm(minus_g_here) * 1.1
+            self.ax_map.quiver([here[0]], [here[1]], [arrow[0]], [arrow[1]], angles="xy", scale_units="xy",
+                               scale=1, color=PALETTE["rose"], edgecolor="black", linewidth=0.5, width=0.012,
+                               zorder=6)
+        self.ax_map.plot(*here, marker="o", color=PALETTE["rose"], markeredgecolor="black", zorder=7)
+        to_min = -x0 / np.linalg.norm(x0) * 1.3
+        self.ax_map.quiver([x0[0], x0[0]], [x0[1], x0[1]], [1.3 * u[0], to_min[0]], [1.3 * u[1], to_min[1]],
+                           angles="xy", scale_units="xy", scale=1, color=["black", PALETTE["green"]],
+                           width=0.012, zorder=5)
+        self.ax_map.plot([x0[0], 0.0], [x0[1], 0.0], color=PALETTE["green"], linestyle="--", linewidth=1.0)
+        self.ax_map.plot(*x0, **START_STYLE)
+        self.ax_map.set_title(f"κ = {kappa:.0f}: −∇f (black), to the minimum (green)", fontsize=9)
+        # Middle: the angle for every place on the circle.
+        phis = np.linspace(0.0, 180.0, 361)
+        circle = self.RADIUS * np.stack([np.cos(np.radians(phis)), np.sin(np.radians(phis))], axis=1)
+        on_axis = np.isclose(phis % 90.0, 0.0)
+        angles = np.array([0.0 if axis else descent_angle(H, p) for p, axis in zip(circle, on_axis)])
+        worst = worst_descent_angle(kappa)
+        here_angle = descent_angle(H, x0)
+        self.ax_angle.plot(phis, angles, color=PALETTE["indigo"], linewidth=1.8)
+        self.ax_angle.axhline(worst, color=PALETTE["wine"], linestyle="--", linewidth=1.2,
+                              label=f"worst case {worst:.1f}°")
+        self.ax_angle.plot([self.position_control.value], [here_angle], **START_STYLE)
+        self.ax_angle.set(xlim=(0, 180), ylim=(0, 90), xticks=[0, 45, 90, 135, 180], yticks=[0, 30, 60, 90],
+                          xlabel="start at angle φ (°)", ylabel="angle between −∇f and x* − x (°)")
+        self.ax_angle.legend(loc="upper right", fontsize=8)
+        # Right: the turn of the gradient along the walk.
+        fractions = np.linspace(0.0, 1.5, 151)
+        turn = gradient_turn(H, x0, fractions * t_star)
+        self.ax_turn.plot(fractions, turn, color=PALETTE["rose"], linewidth=1.8)
+        self.ax_turn.axhline(90.0, color="0.5", linestyle=":", linewidth=1.0)
+        self.ax_turn.axvline(self.walk_control.value, color="0.3", linewidth=1.0)
+        self.ax_turn.set(xlim=(0, 1.5), ylim=(0, 180), yticks=[0, 45, 90, 135, 180],
+                         xlabel="distance walked along the first −∇f (× t*)", ylabel="gradient has turned by (°)")
+        for ax in (self.ax_angle, self.ax_turn):
+            ax.grid(True, color="0.9", linewidth=0.6)
+        turned = float(gradient_turn(H, x0, [walk])[0])
+        turned_text = "the minimum itself" if math.isnan(turned) else f"turned <b>{turned:.1f}°</b>"
+        return (f"κ = {kappa:.0f}. Here −∇f is <b>{here_angle:.1f}°</b> off the direction to the minimum "
+                f"(worst anywhere: {worst:.1f}°). After walking {self.walk_control.value:.2f} t* along it the "
+                f"gradient has {turned_text}. At t*, the lowest point of that line, the gradient is perpendicular to "
+                f"the walk (or zero, when the line runs through the minimum).")
