@@ -4,6 +4,7 @@
     surfaces     2-D landscapes with gradients and Hessians
     derivatives  finite differences, gradient checks, SymPy helpers
     critical     critical points, their classification, escaping saddles
+    linear_models  least squares and logistic regression losses, minibatch descent (lesson 01)
     network      a tiny NumPy MLP and loss-landscape probes
     data         the 8x8 digits, synthetic data, minibatches
     training     a training loop that records what happened
@@ -33,7 +34,7 @@ __version__ = "0.1.0"
 # starts fresh processes per submission, and matplotlib takes half a second to import.
 SUBMODULES = ("optim", "surfaces", "derivatives", "critical", "network", "data", "training", "minimize",
               "linesearch", "linear_cg", "roots", "problems", "runner", "plots", "animate", "widgets",
-              "landscape_widgets", "figures", "course")
+              "landscape_widgets", "linear_models", "figures", "course")
 SHORTCUTS = {"get_surface": "surfaces", "MLP": "network", "train": "training", "load_digits": "data",
              "newton_root": "roots", "run": "runner", "race": "runner", "run_many": "runner"}
 __all__ = [*SUBMODULES, *SHORTCUTS, "MinimizeResult"]

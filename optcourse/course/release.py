@@ -63,6 +63,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o644)   # mkstemp makes it private; lessons are for everyone to read
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
