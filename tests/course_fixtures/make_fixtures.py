@@ -156,7 +156,7 @@ SUBMISSION_ANSWERS = {
     "output_flood": ({**CORRECT, "squares": CORRECT["squares"] + "\nimport os\nfor _ in range(20_000):\n"
                       "    print('flood ' * 20)\nos.write(1, b'x' * 50_000_000)",
                       "condition": "while True:\n    print('spam')"}, None),
-    "memory_hog": ({**CORRECT, "squares": "def sum_of_squares(x):\n    hog = [bytearray(10**8) for _ in range(100)]\n"
+    "memory_hog": ({**CORRECT, "squares": "def sum_of_squares(x):\n    import numpy as np\n    hog = [np.empty(10**8, np.uint8) for _ in range(100)]\n"
                     "    return float(len(hog))",
                     "condition": "hog = bytearray(4 * 2**30)\n" + CORRECT["condition"]}, None),
     "tampered_tests": (WRONG, tamper_tests),
