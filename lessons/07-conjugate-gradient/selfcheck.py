@@ -1,0 +1,165 @@
+"""Self-checks of lesson 07, conjugate gradient.
+
+Every check compares with what optcourse computes (its exact line search, its linear CG) or checks a
+property the answer must have; no answer is written out here.
+"""
+import numpy as np
+import sympy as sp
+
+from optcourse.cg_widgets import spd_matrix
+from optcourse.course.checks import SelfChecks, function, satisfies
+from optcourse.linear_cg import linear_cg
+from optcourse.linesearch import exact_line_search
+
+check = SelfChecks()
+
+
+# -- 1. the exact step along a direction -------------------------------------------------------------
+
+def _step_inputs():
+    rng = np.random.default_rng(70)
+    A3 = spd_matrix([0.5, 2.0, 9.0], seed=71)
+    g3 = rng.normal(size=3)
+    return [(np.diag([2.0, 8.0]), np.array([1.0, -1.0]), np.array([-1.0, 1.0])),
+            (A3, g3, -g3 + 0.3 * rng.normal(size=3))]
+
+
+check.add("exact-step",
+          function(inputs=_step_inputs(), reference=exact_line_search, rtol=1e-9),
+          hint="f(x + alpha p) is a parabola in alpha: f(x) + alpha g'p + alpha^2 p'Ap / 2. Set its "
+               "derivative in alpha to zero. Return a float.")
+
+
+# -- 2. SymPy: the exact step and the next gradient ------------------------------------------------
+
+def _numbers():
+    """Values for the symbols of the lesson's 2-D quadratic (A positive definite)."""
+    return {"a11": 3.0, "a12": -1.25, "a22": 2.0, "x1": 0.7, "x2": -1.9, "b1": 0.4, "b2": 1.1}
+
+
+def _at(expr, values):
+    return expr.subs({s: values[s.name] for s in expr.free_symbols if s.name in values})
+
+
+def _exact_and_orthogonal(answer) -> bool:
+    if not (isinstance(answer, tuple) and len(answer) == 2):
+        raise AssertionError("pass the pair (alpha_star, g_next)")
+    alpha_star, g_next = answer
+    if not isinstance(alpha_star, sp.Basic):
+        raise AssertionError("alpha_star should be a SymPy expression (what sp.solve returns), not "
+                             f"{type(alpha_star).__name__}")
+    if not isinstance(g_next, sp.MatrixBase) or g_next.shape != (2, 1):
+        raise AssertionError("g_next should be a 2 x 1 SymPy Matrix, the gradient at the new point")
+    names = {s.name for s in alpha_star.free_symbols} | {s.name for s in g_next.free_symbols}
+    if "alpha" in names:
+        raise AssertionError("put the value of alpha_star into g_next: it should not contain alpha")
+    values = _numbers()
+    A = np.array([[values["a11"], values["a12"]], [values["a12"], values["a22"]]])
+    x, b = np.array([values["x1"], values["x2"]]), np.array([values["b1"], values["b2"]])
+    g = A @ x - b
+    alpha = float(_at(alpha_star, values))
+    if abs(alpha - exact_line_search(A, g, -g)) > 1e-9 * abs(alpha):
+        raise AssertionError("alpha_star is not the step that minimises f along -grad f (checked at one "
+                             "point with numbers for a11, ..., b2)")
+    new = np.array([float(_at(e, values)) for e in g_next])
+    return bool(np.allclose(new, A @ (x - alpha * g) - b, rtol=1e-9, atol=1e-12))
+
+
+check.add("orthogonal-gradients",
+          satisfies(_exact_and_orthogonal, "(alpha_star, g_next): the exact step along -grad f and the "
+                                           "gradient at x - alpha_star grad f, as SymPy objects"),
+          hint="Substitute x1 -> x1 - alpha*grad_s[0] and x2 -> x2 - alpha*grad_s[1] at the same time "
+               "(simultaneous=True), differentiate in alpha, and sp.solve for alpha. The new gradient is "
+               "grad_s with the same substitution, then alpha replaced by alpha_star.")
+
+
+# -- 3. conjugate Gram-Schmidt ------------------------------------------------------------------------
+
+def _conjugate_and_triangular(make_conjugate) -> bool:
+    rng = np.random.default_rng(73)
+    for n in (2, 4):
+        A = spd_matrix(np.linspace(1.0, 6.0, n), seed=74 + n)
+        V = rng.normal(size=(n, n))
+        given = V.copy()
+        D = make_conjugate(A, V)
+        if not np.array_equal(V, given):
+            raise AssertionError("it changed V; work on a copy")
+        if not isinstance(D, np.ndarray) or D.shape != (n, n):
+            raise AssertionError(f"return an n x n array (here {n} x {n}) whose columns are the directions")
+        C = D.T @ A @ D
+        off = C - np.diag(np.diag(C))
+        if np.abs(off).max() > 1e-9 * np.abs(np.diag(C)).max():
+            raise AssertionError("the columns are not A-conjugate: D.T @ A @ D has non-zero entries "
+                                 "off its diagonal")
+        T = np.linalg.solve(V, D)          # D = V T: Gram-Schmidt makes T unit upper triangular
+        if not (np.allclose(np.tril(T, -1), 0.0, atol=1e-9) and np.allclose(np.diag(T), 1.0, atol=1e-9)):
+            raise AssertionError("the columns are conjugate, but column k should be v_k minus a "
+                                 "combination of the directions before it (and nothing else)")
+    return True
+
+
+check.add("conjugate-directions",
+          satisfies(callable, "a function make_conjugate(A, V)"),
+          satisfies(_conjugate_and_triangular, "an n x n array D whose columns are A-conjugate, column k "
+                                               "being v_k minus its A-projections on the earlier columns"),
+          hint="Go through the columns in order. From v_k subtract, for every earlier direction d_j, "
+               "(d_j' A v_k / d_j' A d_j) d_j. Use the directions already made, not the v's.")
+
+
+# -- 4. linear conjugate gradient ---------------------------------------------------------------------
+
+def _library_path(A, b, x0, tol):
+    return linear_cg(A, b, x0=x0, tol=tol).path
+
+
+def _cg_inputs():
+    rng = np.random.default_rng(75)
+    A5 = spd_matrix(np.geomspace(1.0, 8.0, 5), seed=76)
+    return [(np.array([[3.0, 1.0], [1.0, 2.0]]), np.array([1.0, -1.0]), np.zeros(2), 1e-10),
+            (A5, rng.normal(size=5), rng.normal(size=5), 1e-8)]
+
+
+check.add("linear-cg",
+          satisfies(callable, "a function cg_iterates(A, b, x0, tol=1e-10)"),
+          function(inputs=_cg_inputs(), reference=_library_path, rtol=1e-7, atol=1e-9),
+          hint="Keep x, r = b - A x, p and r'r. Each iteration: one product A p, then alpha, x, r, beta "
+               "and p in that order. Store x_0 first and every new x after it; test ||r|| <= tol ||b|| "
+               "before each iteration; return np.array of the stored points.")
+
+
+# -- 5. predicting CG's iteration count from the spectrum --------------------------------------------
+
+def _measured_steps(eigenvalues, weights):
+    """Run optcourse's CG on Q diag(eigenvalues) Q' with b = Q weights, x0 = 0, and count iterations."""
+    lam = np.asarray(eigenvalues, dtype=float)
+    rng = np.random.default_rng(77)
+    Q, _ = np.linalg.qr(rng.normal(size=(lam.size, lam.size)))
+    A = (Q * lam) @ Q.T
+    return linear_cg((A + A.T) / 2, Q @ np.asarray(weights, dtype=float), tol=1e-10).nit
+
+
+def _steps_inputs():
+    rng = np.random.default_rng(78)
+    spread = rng.permutation(np.repeat([1.0, 2.5, 6.0], [4, 3, 5]))
+    return [("12 eigenvalues in three groups, b touching all", spread, rng.normal(size=12)),
+            ("10 distinct eigenvalues, b touching three", np.linspace(1.0, 4.0, 10),
+             np.array([0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, -1.0]))]
+
+
+def _counts_like_cg(predicted_cg_steps) -> bool:
+    """The same count as optcourse's CG on each test system (no number is shown either way)."""
+    for words, eigenvalues, weights in _steps_inputs():
+        got = predicted_cg_steps(eigenvalues.copy(), weights.copy())
+        if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+            raise AssertionError(f"it returned {got!r}; return a whole number (an int)")
+        if got != _measured_steps(eigenvalues, weights):
+            raise AssertionError(f"for {words}, CG needs a different number of iterations than your "
+                                 f"function predicts")
+    return True
+
+
+check.add("cg-steps",
+          satisfies(callable, "a function predicted_cg_steps(eigenvalues, weights)"),
+          satisfies(_counts_like_cg, "the number of iterations optcourse's linear_cg needs on the same systems"),
+          hint="Only eigenvalues whose eigenvector b actually touches (weight not zero) matter, and "
+               "equal eigenvalues count once. Return an int.")
