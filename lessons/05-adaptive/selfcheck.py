@@ -1,0 +1,170 @@
+"""Self-checks of lesson 05, adaptive learning rates.
+
+Each check compares with what optcourse's optimizers actually do (or runs a recursion step by step,
+or checks a property); no answer is written out here.
+"""
+import numpy as np
+import sympy as sp
+
+from optcourse import optim
+from optcourse.course.checks import SelfChecks, function, satisfies
+
+check = SelfChecks()
+
+
+# -- 1. AdaGrad's effective learning rates -----------------------------------------------------------------
+
+def _rates_adagrad_used(grads, lr, eps):
+    """Run optcourse's Adagrad on the gradients; each step divided by its gradient is the rate it used."""
+    x = np.zeros(grads.shape[1])
+    opt = optim.Adagrad(x, lr=lr, eps=eps)
+    used = np.empty_like(grads)
+    for row, g in enumerate(grads):
+        previous = x.copy()
+        opt.step(g)
+        used[row] = (previous - x) / g
+    return used
+
+
+_gen = np.random.default_rng(4)
+check.add("adagrad-rates",
+          function(inputs=[(np.array([[1.0, -0.5], [2.0, 0.25], [-1.5, 1.0]]), 0.1, 1e-10),
+                           (_gen.normal(0.0, [0.01, 1.0, 100.0], size=(25, 3)), 0.5, 1e-4)],
+                   reference=_rates_adagrad_used, rtol=1e-8),
+          hint="Row t uses the squares of rows 0..t, all of them: a running sum down the columns "
+               "(axis=0). Then lr / (sqrt(that) + eps), element by element.")
+
+
+# -- 2. AdaDelta's first step ------------------------------------------------------------------------------
+
+def _first_move_of_adadelta(g, rho, eps, lr):
+    x = np.zeros_like(g)
+    optim.Adadelta(x, lr=lr, rho=rho, eps=eps).step(g)
+    return x
+
+
+check.add("adadelta-first-step",
+          function(inputs=[(np.array([2.0, -0.1, 0.0]), 0.9, 1e-6, 1.0),
+                           (np.array([1e-4, 5.0, -300.0]), 0.5, 1e-3, 0.3)],
+                   reference=_first_move_of_adadelta, rtol=1e-8, atol=1e-15),
+          hint="Start from u_0 = v_0 = 0: first update v, then the step uses sqrt(u_0 + eps) on top and "
+               "sqrt(v_1 + eps) below. Do not forget the minus sign and the factor lr.")
+
+
+# -- 3. the first moment's bias correction -----------------------------------------------------------------
+
+def _mean_of_m_by_recursion(beta_value, steps, mean_gradient):
+    """E[m_t] by running m <- beta m + (1 - beta) E[g] from m_0 = 0 (expectation is linear)."""
+    m = 0.0
+    for _ in range(steps):
+        m = beta_value * m + (1 - beta_value) * mean_gradient
+    return m
+
+
+def _by_name(expr, values):
+    return expr.subs({s: values[s.name] for s in expr.free_symbols if s.name in values})
+
+
+def _first_moment_right(answer) -> bool:
+    if not (isinstance(answer, tuple) and len(answer) == 2):
+        raise AssertionError("give the pair (m_expected, m_correction)")
+    expected, correction = answer
+    for name, expr in (("m_expected", expected), ("m_correction", correction)):
+        if not isinstance(expr, sp.Basic):
+            raise AssertionError(f"{name} should be a SymPy expression, got a {type(expr).__name__}")
+        if expr.has(sp.Sum):
+            raise AssertionError(f"{name} still contains a Sum: evaluate it with .doit() and simplify")
+        extra = {s.name for s in expr.free_symbols} - {"beta1", "t", "mu"}
+        if extra:
+            raise AssertionError(f"{name} should only contain beta1, t and mu, but it has {sorted(extra)}")
+    if "mu" in {s.name for s in correction.free_symbols}:
+        raise AssertionError("m_correction should not depend on mu: it is the same for every gradient mean")
+    for beta_value in (0.5, 0.9, 0.99):
+        for steps in (1, 2, 7, 40):
+            values = {"beta1": beta_value, "t": steps, "mu": 1.7}
+            want = _mean_of_m_by_recursion(beta_value, steps, 1.7)
+            if abs(float(_by_name(expected, values)) - want) > 1e-9 * max(1.0, abs(want)):
+                return False
+            if abs(1.7 / float(_by_name(correction, values)) - 1.7 * 1.7 / want) > 1e-9:
+                return False
+    return True
+
+
+check.add("first-moment-correction",
+          satisfies(_first_moment_right, "(m_expected, m_correction): E[m_t] in closed form and the divisor "
+                                         "that makes it equal mu (compared with the recursion run step by step)"),
+          hint="Unroll: m_t = (1 - beta1) * sum over k = 1..t of beta1**(t - k) * g_k. The expectation of each "
+               "g_k is mu. Build it with sp.Sum(..., (k, 1, t)), then .doit() and sp.simplify.")
+
+
+# -- 4. one Adam step --------------------------------------------------------------------------------------
+
+def _matches_optcourse_adam(adam_step) -> bool:
+    """Six steps of adam_step against optcourse's Adam, eps large enough to tell where it sits."""
+    generator = np.random.default_rng(12)
+    x = generator.normal(size=3)
+    state = (x.copy(), np.zeros(3), np.zeros(3))
+    reference = optim.Adam(x, lr=0.05, betas=(0.7, 0.9), eps=0.1)
+    for step in range(1, 7):
+        g = generator.normal(0.0, [0.05, 1.0, 20.0])
+        kept = tuple(a.copy() for a in state)
+        result = adam_step(*state, g, step, lr=0.05, betas=(0.7, 0.9), eps=0.1)
+        if not all(np.array_equal(a, b) for a, b in zip(state, kept)):
+            raise AssertionError("adam_step changed the arrays it was given; return new ones instead")
+        if not (isinstance(result, tuple) and len(result) == 3):
+            raise AssertionError(f"adam_step should return a tuple (theta, m, v), got {type(result).__name__}")
+        reference.step(g)
+        if not np.allclose(result[0], x, rtol=1e-9, atol=1e-12):
+            return False
+        state = tuple(np.asarray(a, dtype=float) for a in result)
+    return (np.allclose(state[1], reference.state["m"], rtol=1e-9)
+            and np.allclose(state[2], reference.state["v"], rtol=1e-9))
+
+
+check.add("adam-step",
+          satisfies(callable, "a function adam_step(theta, m, v, g, t, lr, betas, eps)"),
+          satisfies(_matches_optcourse_adam, "a function whose (theta, m, v) match optcourse's Adam step after "
+                                             "step (checked with eps = 0.1, so its place matters)"),
+          hint="Update m and v first, then the step size lr / (1 - beta1**t) and the denominator "
+               "sqrt(v) / sqrt(1 - beta2**t) + eps. Two scalars, no m-hat or v-hat arrays.")
+
+
+# -- 5. decay per step, and the prediction ----------------------------------------------------------------
+
+def _fraction_removed(v_hat, lr, weight_decay, decoupled, eps=1e-8):
+    """Measured with optcourse: one step with a zero data gradient and Adam's state set to v_hat."""
+    theta = np.full(v_hat.shape, 1e-9)           # tiny, so the penalty barely changes v itself
+    if not decoupled:
+        # beta1 = 0: m is the gradient itself; beta2 = 0.5 at t = 1: v-hat = v_0 + g^2
+        adam = optim.Adam(theta, lr=lr, betas=(0.0, 0.5), weight_decay=weight_decay, eps=eps)
+        adam.state["v"][...] = v_hat
+        adam.step(np.zeros_like(theta))
+    else:
+        optim.AdamW(theta, lr=lr, weight_decay=weight_decay, eps=eps).step(np.zeros_like(theta))
+    return (1e-9 - theta) / 1e-9
+
+
+def _decay_right(answer) -> bool:
+    if not (isinstance(answer, tuple) and len(answer) == 2):
+        raise AssertionError("give the pair (decay_per_step, shrinks_more)")
+    decay, prediction = answer
+    if prediction not in ("Adam+L2", "AdamW"):
+        raise AssertionError(f'shrinks_more should be "Adam+L2" or "AdamW", got {prediction!r}')
+    if not callable(decay):
+        raise AssertionError("decay_per_step should be a function")
+    v_hat = np.array([[1e-6, 0.04], [1.0, 250.0]])
+    for lr, weight_decay, decoupled in ((0.01, 0.1, False), (0.003, 2.0, False), (0.01, 0.1, True)):
+        got = np.asarray(decay(v_hat.copy(), lr, weight_decay, decoupled), dtype=float)
+        if got.shape != v_hat.shape:
+            raise AssertionError(f"decay_per_step returned shape {got.shape} for v_hat of shape {v_hat.shape}")
+        if not np.allclose(got, _fraction_removed(v_hat, lr, weight_decay, decoupled), rtol=1e-5):
+            return False
+    return True
+
+
+check.add("decay-prediction",
+          satisfies(_decay_right, "decay_per_step matching the fraction optcourse's Adam (L2) and AdamW remove "
+                                  "in one step, and shrinks_more one of \"Adam+L2\", \"AdamW\""),
+          hint="AdamW: eta * lambda for every weight, an array of v_hat's shape (np.full_like). Adam + L2: the "
+               "same, divided by sqrt(v_hat) + eps. (This check does not say whether your prediction is right: "
+               "the experiment below does.)")
