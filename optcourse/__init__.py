@@ -18,6 +18,7 @@
     animate      animated paths for notebooks and static pages
     widgets      live experiments (import explicitly: it loads ipywidgets)
     landscape_widgets  gradient vs direction to the minimum under ill-conditioning (lesson 03)
+    newton_widgets  tangent steps, Armijo/Wolfe acceptable steps, root and line-search widgets (lesson 06)
     cg_widgets   SPD test matrices, CG error bounds, zig-zag and spectrum widgets (lesson 07)
     course       release lessons, self-checks, class grading (import explicitly)
 """
@@ -35,7 +36,8 @@ __version__ = "0.1.0"
 # starts fresh processes per submission, and matplotlib takes half a second to import.
 SUBMODULES = ("optim", "surfaces", "derivatives", "critical", "network", "data", "training", "minimize",
               "linesearch", "linear_cg", "roots", "problems", "runner", "plots", "animate", "widgets",
-              "landscape_widgets", "linear_models", "cg_widgets", "figures", "course")
+              "landscape_widgets", "linear_models", "newton_widgets", "cg_widgets",
+              "figures", "course")
 SHORTCUTS = {"get_surface": "surfaces", "MLP": "network", "train": "training", "load_digits": "data",
              "newton_root": "roots", "run": "runner", "race": "runner", "run_many": "runner"}
 __all__ = [*SUBMODULES, *SHORTCUTS, "MinimizeResult"]
