@@ -20,6 +20,10 @@
     landscape_widgets  gradient vs direction to the minimum under ill-conditioning (lesson 03)
     newton_widgets  tangent steps, Armijo/Wolfe acceptable steps, root and line-search widgets (lesson 06)
     tuning       fair optimizer races: success, steps to a threshold, learning-rate tuning (lesson 09)
+    heuristics   simulated annealing, genetic algorithm, particle swarm, ant colony (lesson 10)
+    constrained  projections, projected and proximal gradient, soft thresholding, coordinate descent
+    multiobjective  dominance, non-dominated sorting, crowding distance, NSGA-II
+    heuristic_widgets  the simulated-annealing widget (lesson 10)
     cg_widgets   SPD test matrices, CG error bounds, zig-zag and spectrum widgets (lesson 07)
     course       release lessons, self-checks, class grading (import explicitly)
 """
@@ -38,7 +42,7 @@ __version__ = "0.1.0"
 SUBMODULES = ("optim", "surfaces", "derivatives", "critical", "network", "data", "training", "minimize",
               "linesearch", "linear_cg", "roots", "problems", "runner", "plots", "animate", "widgets",
               "landscape_widgets", "linear_models", "newton_widgets", "cg_widgets",
-              "tuning", "figures", "course")
+              "tuning", "heuristics", "constrained", "multiobjective", "heuristic_widgets", "figures", "course")
 SHORTCUTS = {"get_surface": "surfaces", "MLP": "network", "train": "training", "load_digits": "data",
              "newton_root": "roots", "run": "runner", "race": "runner", "run_many": "runner"}
 __all__ = [*SUBMODULES, *SHORTCUTS, "MinimizeResult"]
