@@ -12,35 +12,13 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_notebook
 
 NAME = "01-gradient-descent"
 HERE = Path(__file__).resolve().parent / NAME           # the lesson folder
 sys.path.insert(0, str(HERE.parents[1]))
 from optcourse.course.release import notebook_text  # noqa: E402
-
-
-def md(source):
-    return new_markdown_cell(source.strip("\n"))
-
-
-def code(source):
-    return new_code_cell(source.strip("\n"))
-
-
-def locked(source):
-    return new_code_cell(source.strip("\n"), metadata={"nbgrader": {
-        "grade": False, "solution": False, "locked": True, "grade_id": None, "schema_version": 3}})
-
-
-def answer(gid, source):
-    return new_code_cell(source.strip("\n"), metadata={"nbgrader": {
-        "grade": False, "solution": True, "locked": False, "grade_id": gid, "schema_version": 3}})
-
-
-def tests(gid, points, source):
-    return new_code_cell(source.strip("\n"), metadata={"nbgrader": {
-        "grade": True, "solution": False, "locked": True, "grade_id": gid, "points": points, "schema_version": 3}})
+from optcourse.course.authoring import answer, code, locked, md, tests  # noqa: E402
 
 
 CELLS = []

@@ -10,37 +10,14 @@ import sys
 from pathlib import Path
 
 from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_notebook
 
 NAME = "10-beyond-gradients"
 ROOT = Path(__file__).resolve().parents[1]
 LESSON = ROOT / "solutions" / NAME
 sys.path.insert(0, str(ROOT))
 from optcourse.course.release import notebook_text  # noqa: E402
-
-
-def md(text):
-    return new_markdown_cell(text.strip("\n"))
-
-
-def code(text):
-    return new_code_cell(text.strip("\n"))
-
-
-def locked(text):
-    return new_code_cell(text.strip("\n"), metadata={"nbgrader": {"grade": False, "solution": False, "locked": True,
-                                                                   "grade_id": None, "schema_version": 3}})
-
-
-def answer(gid, text):
-    meta = {"nbgrader": {"grade": False, "solution": True, "locked": False, "grade_id": gid, "schema_version": 3}}
-    return new_code_cell(text.strip("\n"), metadata=meta)
-
-
-def tests(gid, points, text):
-    return new_code_cell(text.strip("\n"), metadata={"nbgrader": {"grade": True, "solution": False, "locked": True,
-                                                                   "grade_id": gid, "points": points,
-                                                                   "schema_version": 3}})
+from optcourse.course.authoring import answer, code, locked, md, tests  # noqa: E402
 
 
 CELLS = [
