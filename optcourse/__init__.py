@@ -26,14 +26,19 @@
     heuristic_widgets  the simulated-annealing widget (lesson 10)
     cg_widgets   SPD test matrices, CG error bounds, zig-zag and spectrum widgets (lesson 07)
     course       release lessons, self-checks, class grading (import explicitly)
+    threads      one BLAS thread for the course's small matrices, set on import
 """
 import importlib
 
-from . import optim
+from .threads import use_one_blas_thread
+
+use_one_blas_thread()   # before anything below loads a BLAS of its own
+
+from . import optim  # noqa: E402
 # These functions share their module's name; importing them here makes `optcourse.minimize` the
 # function whatever was imported first (a submodule import would otherwise bind the module).
-from .linear_cg import linear_cg
-from .minimize import MinimizeResult, minimize
+from .linear_cg import linear_cg  # noqa: E402
+from .minimize import MinimizeResult, minimize  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -42,7 +47,8 @@ __version__ = "0.1.0"
 SUBMODULES = ("optim", "surfaces", "derivatives", "critical", "network", "data", "training", "minimize",
               "linesearch", "linear_cg", "roots", "problems", "runner", "plots", "animate", "widgets",
               "landscape_widgets", "linear_models", "newton_widgets", "cg_widgets",
-              "tuning", "heuristics", "constrained", "multiobjective", "heuristic_widgets", "figures", "course")
+              "tuning", "heuristics", "constrained", "multiobjective", "heuristic_widgets", "figures", "course",
+              "threads")
 SHORTCUTS = {"get_surface": "surfaces", "MLP": "network", "train": "training", "load_digits": "data",
              "newton_root": "roots", "run": "runner", "race": "runner", "run_many": "runner"}
 __all__ = [*SUBMODULES, *SHORTCUTS, "MinimizeResult"]
