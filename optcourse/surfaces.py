@@ -379,15 +379,22 @@ def _local_minima(parts, bounds, step: float, per_axis: int = 30, iterations: in
     (x0, x1), (y0, y1) = bounds
     X, Y = np.meshgrid(np.linspace(x0, x1, per_axis), np.linspace(y0, y1, per_axis))
     p = np.stack([X.ravel(), Y.ravel()], -1)
+    active = np.arange(len(p))          # starts still moving; one at a minimum to machine precision stops
     for _ in range(iterations):
-        g = np.stack(df(p[:, 0], p[:, 1]), -1)
-        hxx, hxy, hyy = d2f(p[:, 0], p[:, 1])
+        q = p[active]
+        g = np.stack(df(q[:, 0], q[:, 1]), -1)
+        hxx, hxy, hyy = d2f(q[:, 0], q[:, 1])
         det = hxx * hyy - hxy * hxy
         convex = (hxx > 0) & (det > 0)
         det = np.where(convex, det, 1.0)
         newton = np.stack([hyy * g[:, 0] - hxy * g[:, 1], hxx * g[:, 1] - hxy * g[:, 0]], -1) / det[:, None]
         newton *= np.minimum(1.0, 0.5 / np.maximum(np.linalg.norm(newton, axis=1), 1e-300))[:, None]
-        p = p - np.where(convex[:, None], newton, step * g)
+        move = np.where(convex[:, None], newton, step * g)
+        p[active] = q - move
+        done = convex & (np.abs(move).max(axis=1) <= 1e-16 * (1 + np.abs(q).max(axis=1)))
+        active = active[~done]
+        if not active.size:
+            break
     g = np.stack(df(p[:, 0], p[:, 1]), -1)
     hxx, hxy, hyy = d2f(p[:, 0], p[:, 1])
     keep = (np.linalg.norm(g, axis=1) < 1e-10) & (hxx > 0) & (hxx * hyy - hxy * hxy > 0)

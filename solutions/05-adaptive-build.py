@@ -1011,7 +1011,8 @@ print(f"{'optimizer':10s} {'f - f* after 200':>17s} {'first step with f - f* < 1
 for name, r in runs.items():
     gap = r.loss - landscape.min_value
     reached = np.flatnonzero(gap < 1e-3)
-    print(f"{name:10s} {gap[-1]:17.1e} {(str(reached[0]) if reached.size else 'never'):>31s}")
+    final = f"{gap[-1]:.1e}" if abs(gap[-1]) > 1e-12 else "< 1e-12"     # below that: rounding, no digits
+    print(f"{name:10s} {final:>17s} {(str(reached[0]) if reached.size else 'never'):>31s}")
 """),
     md(r"""
 How to read it (the second figure zooms in on the last part of six of the paths), optimizer by optimizer:

@@ -344,7 +344,8 @@ ax.plot(0, 0, **MINIMUM_STYLE)
 ax.set(aspect="equal", xlim=(-6, 6), ylim=(-6, 6), xlabel="y₁", ylabel="y₂")
 ax.set_title("(d) = (c) in $y = A^{1/2}x$: round, steps at 90°", fontsize=9)
 plt.show()
-print(f"d0ᵀ A d1 = {d0 @ A2 @ d1:.1e},  while e_xᵀ A e_y = {e_x @ A2 @ e_y:.3f}")
+conjugacy = d0 @ A2 @ d1          # zero but for rounding, whose last digits differ from CPU to CPU
+print(f"|d0ᵀ A d1| < 1e-12: {abs(conjugacy) < 1e-12},  while e_xᵀ A e_y = {e_x @ A2 @ e_y:.3f}")
 """))
 
 add(md(r"""
@@ -642,8 +643,10 @@ fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.9), layout="constrained")
 for (kappa, res), colour in zip(results.items(), (PALETTE["green"], PALETTE["indigo"], PALETTE["rose"])):
     left.plot(res.residual_norms / np.linalg.norm(b100), color=colour, linewidth=1.8, label=f"κ = {kappa:g}")
     at_n = res.residual_norms[min(n, res.nit)] / np.linalg.norm(b100)
-    print(f"κ = {kappa:>7g}: {res.nit:3d} iterations to ||r|| < 1e-12 ||b||; after n = {n}: "
-          f"||r|| / ||b|| {'< 1e-10' if at_n < 1e-10 else f'= {at_n:.0e}'}")
+    # once conjugacy is lost, the count and the residual depend on rounding: shown as bounds
+    iterations = f"{res.nit:3d}" if res.nit <= 4 * n else f"more than 4n = {4 * n}"
+    residual = "< 1e-10" if at_n < 1e-10 else ("> 1e-2" if at_n > 1e-2 else f"= {at_n:.0e}")
+    print(f"κ = {kappa:>7g}: {iterations} iterations to ||r|| < 1e-12 ||b||; after n = {n}: ||r|| / ||b|| {residual}")
     # how conjugate is each step to the earlier ones? |cos| in the A inner product, worst over earlier steps
     steps = np.diff(res.path, axis=0)
     C = steps @ systems[kappa] @ steps.T
@@ -725,7 +728,8 @@ for (label, lam), colour in zip(spectra.items(), (PALETTE["green"], PALETTE["ind
     right.plot(errors / errors[0], color=colour, linewidth=2, marker="o", markersize=3, label=label)
     left.plot(np.sort(lam), ".", color=colour, markersize=4, label=label)
     below = int(np.argmax(errors / errors[0] < 1e-8))
-    print(f"{label:31s} error below 1e-8 after {below:3d} iterations")
+    # past about 100 iterations rounding moves the count by one or two: shown as a bound
+    print(f"{label:31s} error below 1e-8 after {below if below < 100 else f'more than {below // 50 * 50}':>3} iterations")
 k = np.arange(0, 80)
 right.plot(k, cg_error_bound(1000.0, k), "--", color="0.3", label="CG bound, κ = 1000")
 right.plot(k, steepest_descent_bound(1000.0, k), ":", color="0.5", label="steepest descent bound")
@@ -926,7 +930,10 @@ methods = {"CG, Fletcher-Reeves": ("cg", dict(beta="fr")),
 finished = {label: counted_run(method, options) for label, (method, options) in methods.items()}
 print(f"{'method':22s} {'converged':>9s} {'iterations':>10s} {'f evals':>8s} {'∇f evals':>9s} {'restarts':>8s}   f at the end")
 for label, (res, _) in finished.items():
-    print(f"{label:22s} {str(res.success):>9s} {res.nit:10d} {res.nfev:8d} {res.njev:9d} {res.restarts:8d}   {res.fun:.1e}")
+    # steepest descent's 2000 line searches and a converged f depend on rounding: shown as bounds
+    evals = ("> 2000", "> 2000") if res.nit >= 2000 else (res.nfev, res.njev)
+    final = "< 1e-10" if res.fun < 1e-10 else ("> 1e-4" if res.fun > 1e-4 else f"{res.fun:.1e}")
+    print(f"{label:22s} {str(res.success):>9s} {res.nit:10d} {evals[0]:>8} {evals[1]:>9} {res.restarts:8d}   {final}")
 """))
 
 add(code(r"""

@@ -285,6 +285,8 @@ Now each optimizer runs with its tuned learning rate on the 18 held-out surfaces
 same starts for every optimizer.
 """),
     code(r"""
+# A run counts as a success when it ends within a threshold of a minimum; runs that end near the
+# threshold flip with rounding, so these rates can differ by a run or two from one CPU to another.
 scores = {name: evaluate(name, test_surfaces, steps=BUDGET, starts=STARTS, lr=tuned[name]) for name in RACERS}
 
 print(f"{'optimizer':10s} {'lr':>7s} {'success':>8s} {'at global':>10s} {'median steps':>13s}")
@@ -304,7 +306,7 @@ ax_bar.set(ylim=(0, 1.05), ylabel="fraction of runs", title="success (hatched: a
 ax_cdf.set(xlabel="step budget", ylabel="fraction of runs arrived", title="runs arrived within k steps")
 ax_cdf.legend(fontsize=8)
 plt.show()
-"""),
+""", tags=["nbval-ignore-output"]),
     md(r"""
 How to read this:
 

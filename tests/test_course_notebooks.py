@@ -16,21 +16,23 @@ import nbformat
 
 from optcourse.course import notebook as nbk
 from optcourse.course.release import release
+from portability import code_paths, foreign_configurations
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "course_fixtures" / "solutions"
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 
 
-def nbval(paths, workdir: Path, sanitize: bool = True) -> tuple[int, str]:
-    """Run nbval on notebooks in a fresh pytest; returns (exit code, output)."""
+def nbval(paths, workdir: Path, sanitize: bool = True, env: dict | None = None) -> tuple[int, str]:
+    """Run nbval on notebooks in a fresh pytest, with ``env`` added to the environment; returns
+    (exit code, output)."""
     (workdir / "pytest.ini").write_text("[pytest]\n")
     cmd = [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "-c", str(workdir / "pytest.ini"),
            "--rootdir", str(workdir), "--nbval", "--nbval-current-env", "--nbval-cell-timeout", "300"]
     if sanitize:
         cmd += ["--nbval-sanitize-with", str(SANITIZE)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-           "MPLBACKEND": "Agg"}
+           "MPLBACKEND": "Agg", **(env or {})}
     run = subprocess.run(cmd + [str(p) for p in paths], capture_output=True, text=True, env=env, cwd=workdir,
                          timeout=1800)
     return run.returncode, run.stdout + run.stderr
@@ -54,6 +56,21 @@ def test_every_solution_and_lesson_notebook_passes_nbval(tmp_path):
     notebooks = [p for p in notebooks if ".ipynb_checkpoints" not in p.parts]
     code, output = nbval(notebooks, tmp_path)
     assert code == 0, output[-4000:]
+    assert count("passed", output) == sum(code_cells(p) for p in notebooks), output[-2000:]
+
+
+def test_solutions_reproduce_their_outputs_on_another_cpus_code_paths(tmp_path):
+    """The saved outputs were written on one machine; a student's CPU runs other BLAS kernels and other
+    SIMD loops. Under the most different configuration this machine can take (see tests/portability.py),
+    every solutions notebook must still reproduce its saved outputs."""
+    configs = foreign_configurations()
+    assert configs, "this machine offers no other BLAS kernel or NumPy SIMD level to test under"
+    name, env = configs[0]
+    native, foreign = code_paths(), code_paths(env)
+    assert foreign != native, f"{name}: {env} did not change the code paths ({native})"
+    notebooks = sorted(p for p in (ROOT / "solutions").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    code, output = nbval(notebooks, tmp_path, env=env)
+    assert code == 0, f"under {name} ({env}):\n{output[-4000:]}"
     assert count("passed", output) == sum(code_cells(p) for p in notebooks), output[-2000:]
 
 

@@ -183,8 +183,10 @@ def test_quasi_newton_with_exact_line_search_on_a_quadratic_ends_in_n_steps_with
 
 FAST = [p for p in mgh_problems(large=False)] + [extended_rosenbrock(100), extended_powell(100)]
 # Where gtol = 1e-5 holds before f is near its minimum (f is about 1e-8 on gaussian; powell_badly_scaled
-# and osborne_1 are badly scaled), ask for a smaller gradient.
-GTOL = {"gaussian": 1e-10, "powell_badly_scaled": 1e-9, "osborne_1": 1e-7}
+# and osborne_1 are badly scaled), ask for a smaller gradient. On biggs_exp6, CG's path depends on
+# rounding: with some BLAS kernels it heads for the global minimum f = 0 along a valley where the
+# gradient falls below 1e-5 at f = 7e-6, with others it ends at the local minimum 0.00566.
+GTOL = {"gaussian": 1e-10, "powell_badly_scaled": 1e-9, "osborne_1": 1e-7, "biggs_exp6": 1e-7}
 
 # Newton from the standard start of Biggs EXP6 stays on a symmetric subspace and ends at a saddle:
 # test_newton_on_biggs_stays_on_the_symmetric_subspace checks that instead.
