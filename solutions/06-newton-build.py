@@ -1165,10 +1165,12 @@ def bill(n, contenders, x0=None):
         operations, memory = cost_per_step(method, n, options.get("memory", 10))
         final = "< 1e-10" if res.fun < 1e-10 else ("> 1e-4" if res.fun > 1e-4 else f"{res.fun:.1e}")
         flag = "" if res.success else " (stopped)"
-        # counts that depend on rounding (DFP with c2 = 0.9; gradient descent's 2000 line searches) as bounds
+        # counts that depend on rounding (DFP; gradient descent's 2000 line searches) as bounds
         counts = [res.nit, res.nfev, res.njev]
         if label == "DFP, c2 = 0.9":
             counts = ["> 150"] * 3
+        elif method == "dfp" and n > 2:      # 21 to 23 iterations, depending on the CPU
+            counts = ["< 30", "< 100", "< 100"]
         elif method == "gd":
             counts = [res.nit, "> 2000", "> 2000"]
         print(f"{label:>18}  {counts[0]:>10}  {counts[1]:>7}  {counts[2]:>8}  {res.nhev:9d}  {final:9}  "

@@ -26,6 +26,13 @@ def test_lesson_06_dfp_on_rosenbrock_needs_hundreds_of_iterations_however_it_is_
     assert min(counts) > 150 and min(counts) > 4 * bfgs, counts       # "hundreds ... more than 150"
 
 
+def test_lesson_06_dfp_with_a_tighter_line_search_recovers_in_n_1000_too():
+    problem = extended_rosenbrock(1000)
+    for x0 in nudged(problem.x0, 3, seed=3):
+        res = minimize(problem.fun, x0, jac=problem.grad, method="dfp", options={"c2": 0.1})
+        assert res.success and res.nit < 30 and res.nfev < 100, (res.nit, res.nfev)   # "< 30", "< 100"
+
+
 def test_lesson_06_lbfgs_takes_ten_times_newtons_iterations_and_hundreds_of_times_fewer_operations():
     n = 1000
     big = extended_rosenbrock(n)
