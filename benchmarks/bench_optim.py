@@ -1,27 +1,30 @@
-"""How fast is one optimizer step, compared with memory bandwidth and with torch.optim?
+"""How long does one optimizer step take, next to the same equations in bare NumPy and in torch.optim?
 
-For each optimizer in optcourse.optim this times ``opt.step(grad)`` on one parameter array of
-``--n`` elements and compares the time with two references:
+For each optimizer, parameter size n and dtype this times three ways of taking a step on one
+parameter array of n elements:
 
-* a bandwidth bound: the bytes the update must move in principle (read the parameter, the
-  gradient and every state array; write the parameter and every state array), divided by the copy
-  bandwidth ``np.copyto`` reaches on arrays of the same size in this process;
-* the same step with ``torch.optim`` (default settings, default thread count), when torch is
-  importable. torch has no SignSGD, Signum, Lion or Tiger; those rows show "-".
+* ours:  ``opt.step(g)`` with an optimizer from ``optcourse.optim``, its gradient checks included;
+* NumPy: the same equations written out below as a bare function of the arrays: in-place NumPy, no
+  checks, no classes. Before timing, the script checks that it computes the very same bits as ours;
+* torch: ``torch.optim`` on one thread (its default implementation on CPU), where torch has the
+  optimizer.
+
+The three are timed in turns, round after round, in the same process; each round times a batch of
+steps of each, about half a millisecond long, so that the three see the machine in the same state.
+The table gives median times per step and the medians over the rounds of ours / NumPy and
+ours / torch within a round, so that a slow moment of the machine (other processes) weighs on both
+sides of a ratio. Nothing is asserted: this measures.
 
 Run from the repository root:
 
-    python benchmarks/bench_optim.py                         # all optimizers, n = 10_000_000
-    python benchmarks/bench_optim.py --optimizers Adam,SGD   # a subset (SGD gives both SGD rows)
-    python benchmarks/bench_optim.py --block-sizes 8192,16384,32768,65536,131072
-
-The last form times Adam and SGD with momentum for each value of optcourse.optim.base.BLOCK, the
-block length in which the optimizers process each parameter. Nothing is asserted: this measures.
+    python benchmarks/bench_optim.py                             # n = 2, 2000, 100000; float64, float32
+    python benchmarks/bench_optim.py --optimizers Adam,Tiger --sizes 100000 --dtypes float32
+    python benchmarks/bench_optim.py --sizes 10000000 --rounds 7  # arrays far larger than the caches
 """
 from __future__ import annotations
 
 import argparse
-import os
+import math
 import platform
 import statistics
 import sys
@@ -36,7 +39,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import optcourse.optim as optim  # noqa: E402
-from optcourse.optim import base  # noqa: E402
 
 try:
     import torch
@@ -48,58 +50,107 @@ try:
 except ImportError:
     resource = None
 
-WARMUP_STEPS = 2
-TIGER_COLUMNS = 1000  # Tiger's parameter is a (n // 1000, 1000) matrix, so its matrix rule runs
+GRADIENTS = 8          # a pool of different random gradients, used in turn
+TIGER_COLUMNS = 1000   # Tiger's parameter is a matrix (n // 1000 rows) so that its matrix rule runs
+
+
+# -- the same equations in bare NumPy ------------------------------------------------------------
+# Hyperparameters are the optimizers' defaults (SGD: lr 1e-3, momentum 0.9); the bit-for-bit check
+# against our optimizers before timing makes sure they say the same thing.
+
+def sgd(p, g, t):
+    p -= 1e-3 * g
+
+
+def sgd_momentum(p, g, t, b, lr=1e-3, mu=0.9, dampening=0.0):
+    if t == 1:
+        b[...] = g
+    else:
+        b *= mu; b += (1 - dampening) * g
+    p -= lr * b
+
+
+def adagrad(p, g, t, s, lr=1e-2, eps=1e-10):
+    s += g * g
+    p -= lr * g / (np.sqrt(s) + eps)
+
+
+def adadelta(p, g, t, v, u, lr=1.0, rho=0.9, eps=1e-6):
+    v *= rho; v += (1 - rho) * g * g
+    delta = np.sqrt((u + eps) / (v + eps)) * g
+    u *= rho; u += (1 - rho) * delta * delta
+    p -= lr * delta
+
+
+def rmsprop(p, g, t, v, lr=1e-2, alpha=0.99, eps=1e-8):
+    v *= alpha; v += (1 - alpha) * g * g
+    p -= lr * g / (np.sqrt(v) + eps)
+
+
+def adam(p, g, t, m, v, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
+    m *= b1; m += (1 - b1) * g
+    v *= b2; v += (1 - b2) * g * g
+    denom = np.sqrt(v) / math.sqrt(1 - b2**t) + eps
+    p -= lr / (1 - b1**t) * m / denom
+
+
+def adamw(p, g, t, m, v, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
+    p *= 1 - lr * weight_decay
+    m *= b1; m += (1 - b1) * g
+    v *= b2; v += (1 - b2) * g * g
+    denom = np.sqrt(v) / math.sqrt(1 - b2**t) + eps
+    p -= lr / (1 - b1**t) * m / denom
+
+
+def signsgd(p, g, t, lr=1e-3):
+    p -= lr * np.sign(g)
+
+
+def signum(p, g, t, m, lr=1e-3, beta=0.9):
+    m *= beta; m += (1 - beta) * g
+    p -= lr * np.sign(m)
+
+
+def lion(p, g, t, m, lr=1e-4, b1=0.9, b2=0.99):
+    c = b1 * m + (1 - b1) * g
+    p -= lr * np.sign(c)
+    m *= b2; m += (1 - b2) * g
+
+
+def tiger(p, g, t, m, lr=1e-3, beta=0.965, weight_decay=0.01):
+    m *= beta; m += (1 - beta) * g
+    lr = lr * math.sqrt(float(np.vdot(p, p)) / p.size)   # the matrix rule: lr · RMS(p)
+    p *= 1 - lr * weight_decay
+    p -= lr * np.sign(m)
 
 
 @dataclass
 class Case:
-    """One row of the table: how to build our optimizer and torch's, and what the update touches."""
+    """One row of the table: our optimizer, the bare NumPy step, torch's optimizer if it has one."""
 
     label: str
-    name: str                                   # class name in optcourse.optim.OPTIMIZERS
-    make_ours: Callable                         # parameter ndarray -> our optimizer
-    arrays_read: int                            # whole arrays read per step, in principle
-    arrays_written: int                         # whole arrays written per step, in principle
-    make_torch: Callable | None = None          # list of torch parameters -> torch optimizer (None: torch has none)
-    matrix: bool = False                        # run on a 2-D parameter
-
-    def bytes_per_element(self, itemsize: int) -> int:
-        return (self.arrays_read + self.arrays_written) * itemsize
+    name: str                          # class name in optcourse.optim.OPTIMIZERS
+    ours: Callable                     # parameter ndarray -> our optimizer
+    numpy: Callable                    # numpy(p, g, t, *state arrays)
+    torch: Callable | None = None      # list of torch parameters -> torch optimizer
+    matrix: bool = False               # run on a 2-D parameter
 
 
 def all_cases() -> list[Case]:
-    """Representative settings; reads and writes count parameter, gradient and state arrays."""
     return [
-        # p, g read; p written
-        Case("SGD", "SGD", lambda p: optim.SGD(p, lr=1e-3), 2, 1,
+        Case("SGD", "SGD", lambda p: optim.SGD(p, lr=1e-3), sgd,
              lambda ps: torch.optim.SGD(ps, lr=1e-3)),
-        # p, g, b read; p, b written
-        Case("SGD momentum=0.9", "SGD", lambda p: optim.SGD(p, lr=1e-3, momentum=0.9), 3, 2,
+        Case("SGD momentum=0.9", "SGD", lambda p: optim.SGD(p, lr=1e-3, momentum=0.9), sgd_momentum,
              lambda ps: torch.optim.SGD(ps, lr=1e-3, momentum=0.9)),
-        # p, g, s read; p, s written
-        Case("Adagrad", "Adagrad", lambda p: optim.Adagrad(p), 3, 2,
-             lambda ps: torch.optim.Adagrad(ps)),
-        # p, g, v, u read; p, v, u written
-        Case("Adadelta", "Adadelta", lambda p: optim.Adadelta(p), 4, 3,
-             lambda ps: torch.optim.Adadelta(ps)),
-        # p, g, v read; p, v written
-        Case("RMSprop", "RMSprop", lambda p: optim.RMSprop(p), 3, 2,
-             lambda ps: torch.optim.RMSprop(ps)),
-        # p, g, m, v read; p, m, v written
-        Case("Adam", "Adam", lambda p: optim.Adam(p), 4, 3,
-             lambda ps: torch.optim.Adam(ps)),
-        # as Adam: the decay folds into the write of p
-        Case("AdamW", "AdamW", lambda p: optim.AdamW(p), 4, 3,
-             lambda ps: torch.optim.AdamW(ps)),
-        # p, g read; p written
-        Case("SignSGD", "SignSGD", lambda p: optim.SignSGD(p), 2, 1),
-        # p, g, m read; p, m written
-        Case("Signum", "Signum", lambda p: optim.Signum(p), 3, 2),
-        # p, g, m read; p, m written
-        Case("Lion", "Lion", lambda p: optim.Lion(p), 3, 2),
-        # p, g, m read; p, m written; plus one more read of p for RMS(p)
-        Case("Tiger (matrix)", "Tiger", lambda p: optim.Tiger(p), 4, 2, matrix=True),
+        Case("Adagrad", "Adagrad", optim.Adagrad, adagrad, lambda ps: torch.optim.Adagrad(ps)),
+        Case("Adadelta", "Adadelta", optim.Adadelta, adadelta, lambda ps: torch.optim.Adadelta(ps)),
+        Case("RMSprop", "RMSprop", optim.RMSprop, rmsprop, lambda ps: torch.optim.RMSprop(ps)),
+        Case("Adam", "Adam", optim.Adam, adam, lambda ps: torch.optim.Adam(ps)),
+        Case("AdamW", "AdamW", optim.AdamW, adamw, lambda ps: torch.optim.AdamW(ps)),
+        Case("SignSGD", "SignSGD", optim.SignSGD, signsgd),
+        Case("Signum", "Signum", optim.Signum, signum),
+        Case("Lion", "Lion", optim.Lion, lion),
+        Case("Tiger (matrix)", "Tiger", optim.Tiger, tiger, matrix=True),
     ]
 
 
@@ -110,228 +161,187 @@ def select_cases(names: str | None) -> list[Case]:
     known = {name.lower(): name for name in optim.OPTIMIZERS}
     wanted = set()
     for name in names.split(","):
-        name = name.strip()
-        if name.lower() not in known:
-            sys.exit(f"unknown optimizer {name!r}; choose from {', '.join(optim.OPTIMIZERS)}")
-        wanted.add(known[name.lower()])
+        if name.strip().lower() not in known:
+            sys.exit(f"unknown optimizer {name.strip()!r}; choose from {', '.join(optim.OPTIMIZERS)}")
+        wanted.add(known[name.strip().lower()])
     return [case for case in cases if case.name in wanted]
 
 
-# -- timing -----------------------------------------------------------------------------------
+# -- the three contenders ------------------------------------------------------------------------
+
+def shape_of(case: Case, n: int) -> tuple[int, ...]:
+    """(n,), or for a matrix case (n // 1000, 1000), which drops the remainder of n."""
+    columns = min(n, TIGER_COLUMNS)
+    return (n // columns, columns) if case.matrix else (n,)
+
+
+def problem(shape, dtype, seed=0):
+    """A starting parameter and a pool of gradients, made before any timing."""
+    rng = np.random.default_rng(seed)
+    p = rng.standard_normal(shape).astype(dtype)
+    return p, [rng.standard_normal(shape).astype(dtype) for _ in range(GRADIENTS)]
+
+
+def ours_stepper(case, p, grads):
+    opt = case.ours(p)
+
+    def steps(k):
+        for i in range(k):
+            opt.step(grads[i % GRADIENTS])
+    return steps
+
+
+def numpy_stepper(case, p, grads):
+    state = [np.zeros_like(p) for _ in case.ours(p.copy()).state_names]
+    count = [0]
+
+    def steps(k):
+        t0 = count[0]
+        for i in range(k):
+            case.numpy(p, grads[i % GRADIENTS], t0 + i + 1, *state)
+        count[0] = t0 + k
+    return steps
+
+
+def torch_stepper(case, p, grads):
+    param = torch.nn.Parameter(torch.from_numpy(p))
+    opt = case.torch([param])
+    tensors = [torch.from_numpy(g) for g in grads]   # no copies
+
+    def steps(k):
+        for i in range(k):
+            param.grad = tensors[i % GRADIENTS]
+            opt.step()
+    return steps
+
+
+def check_same_bits(case, shape, dtype) -> None:
+    """Five steps of ours and of the bare NumPy function must give identical parameters."""
+    p, grads = problem(shape, dtype)
+    q = p.copy()
+    ours_stepper(case, p, grads)(5)
+    numpy_stepper(case, q, grads)(5)
+    if not np.array_equal(p, q):
+        sys.exit(f"{case.label}: the bare NumPy step in this file no longer computes what "
+                 f"optcourse.optim.{case.name} computes; fix the one that changed")
+
 
 def page_faults() -> int:
-    """Minor page faults of this process so far (0 where the resource module is missing)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt if resource else 0
 
 
-def timed(step: Callable[[int], None], repeats: int) -> tuple[float, float]:
-    """Call step(0), step(1) to warm up, then time the next `repeats` calls.
-
-    Returns the median time in seconds and the page faults per timed call.
-    """
-    for i in range(WARMUP_STEPS):
-        step(i)
-    times = []
-    faults_before = page_faults()
-    for i in range(WARMUP_STEPS, WARMUP_STEPS + repeats):
+def batch_size(steps, seconds: float) -> int:
+    """How many steps take about `seconds` (after a first call that warms up)."""
+    k = 1
+    steps(k)
+    while True:
         start = time.perf_counter()
-        step(i)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), (page_faults() - faults_before) / repeats
+        steps(k)
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds / 4 or k >= 1 << 20:
+            return max(1, round(k * seconds / elapsed))
+        k *= 4
 
 
-def median_seconds(step: Callable[[int], None], repeats: int) -> float:
-    return timed(step, repeats)[0]
+def measure(steppers: dict, rounds: int, seconds: float) -> dict:
+    """Time batches of each stepper in turn, `rounds` times, rotating who goes first.
+
+    Returns, per stepper, the list of seconds per step in each round and the page faults per step.
+    """
+    sizes = {name: batch_size(steps, seconds) for name, steps in steppers.items()}
+    times = {name: [] for name in steppers}
+    faults = dict.fromkeys(steppers, 0)
+    names = list(steppers)
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            before = page_faults()
+            start = time.perf_counter()
+            steppers[name](sizes[name])
+            times[name].append((time.perf_counter() - start) / sizes[name])
+            faults[name] += page_faults() - before
+    return {name: (times[name], faults[name] / (rounds * sizes[name])) for name in steppers}
 
 
-def copy_bandwidth(n: int, dtype: np.dtype, repeats: int) -> float:
-    """Bytes per second that np.copyto reads plus writes, on two arrays of n elements."""
-    src = np.ones(n, dtype=dtype)
-    dst = np.zeros(n, dtype=dtype)
-    seconds = median_seconds(lambda i: np.copyto(dst, src), repeats)
-    return 2 * src.nbytes / seconds
+# -- the report ----------------------------------------------------------------------------------
 
-
-def torch_copy_bandwidth(n: int, dtype: np.dtype, repeats: int) -> float:
-    """The same for torch's Tensor.copy_, which may use several threads."""
-    src = torch.ones(n, dtype=torch_dtype(dtype))
-    dst = torch.zeros(n, dtype=torch_dtype(dtype))
-    seconds = median_seconds(lambda i: dst.copy_(src), repeats)
-    return 2 * src.numel() * src.element_size() / seconds
-
-
-def torch_dtype(dtype: np.dtype):
-    return {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}[dtype]
-
-
-def make_gradients(n: int, dtype: np.dtype, count: int, seed: int = 0) -> list[np.ndarray]:
-    """`count` different random gradients, one per step, made before any timing."""
-    rng = np.random.default_rng(seed)
-    return [rng.standard_normal(n, dtype=np.float32).astype(dtype, copy=False) for _ in range(count)]
-
-
-def parameter_shape(case: Case, n: int) -> tuple[int, ...]:
-    """(n,), or for a matrix case (n // 1000, 1000), which drops the remainder of n."""
-    if not case.matrix:
-        return (n,)
-    columns = min(n, TIGER_COLUMNS)
-    return (n // columns, columns)
-
-
-def time_ours(case: Case, shape, grads, dtype, repeats: int) -> tuple[float, float]:
-    """Median seconds of our step, and page faults per step."""
-    size = int(np.prod(shape))
-    p = np.random.default_rng(1).standard_normal(size, dtype=np.float32).astype(dtype).reshape(shape)
-    opt = case.make_ours(p)
-    step_grads = [g[:size].reshape(shape) for g in grads]
-    return timed(lambda i: opt.step(step_grads[i]), repeats)
-
-
-def time_torch(case: Case, shape, grads, dtype, repeats: int) -> float:
-    size = int(np.prod(shape))
-    p0 = np.random.default_rng(1).standard_normal(size, dtype=np.float32).astype(dtype).reshape(shape)
-    p = torch.nn.Parameter(torch.from_numpy(p0))
-    opt = case.make_torch([p])
-    step_grads = [torch.from_numpy(g[:size].reshape(shape)) for g in grads]  # no copies
-
-    def step(i):
-        p.grad = step_grads[i]
-        opt.step()
-
-    return median_seconds(step, repeats)
-
-
-# -- reports ----------------------------------------------------------------------------------
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1e3:.2f}"
-
-
-# A step that page-faults this often is timing the kernel handing memory back, not the update.
-FAULTS_WORTH_A_NOTE = 100
-
-
-def print_fault_notes(faults: dict[str, float]) -> None:
-    noisy = {label: f for label, f in faults.items() if f >= FAULTS_WORTH_A_NOTE}
-    if noisy:
-        print()
-        for label, f in noisy.items():
-            print(f"note: {label} took {f:.0f} page faults per step (freed temporaries went back to the "
-                  f"OS and were faulted in again; see benchmarks/README.md)")
-
-
-def cpu_stall_microseconds() -> int | None:
-    """Total time some task waited for a CPU (Linux pressure stall information), else None."""
+def cpu_pressure() -> tuple[float, int] | None:
+    """(avg10 %, total µs) of /proc/pressure/cpu "some": how much tasks wait for a CPU (Linux)."""
     try:
         with open("/proc/pressure/cpu") as f:
-            some = f.readline().split()          # some avg10=... avg60=... avg300=... total=...
-        return int(some[-1].split("=")[1])
-    except (OSError, IndexError, ValueError):
+            fields = dict(item.split("=") for item in f.readline().split()[1:])
+        return float(fields["avg10"]), int(fields["total"])
+    except (OSError, KeyError, ValueError):
         return None
 
 
-def print_contention_note(stall_before: int | None, start: float) -> None:
-    """Warn when other processes competed for the CPU while we measured."""
-    stall_after = cpu_stall_microseconds()
-    if stall_before is None or stall_after is None:
-        return
-    share = (stall_after - stall_before) / 1e6 / (time.perf_counter() - start)
-    if share > 0.05:
-        print(f"\nnote: tasks waited for a CPU {share:.0%} of the time during this run: something else "
-              f"was running, so the times are not reliable; rerun on an idle machine")
+def microseconds(seconds: float) -> str:
+    us = seconds * 1e6
+    return f"{us:.1f}" if us < 1000 else f"{us:,.0f}"
 
 
-def print_header(args, dtype, bandwidth: float) -> None:
-    print(f"n = {args.n:_}, dtype = {dtype}, repeats = {args.repeats} (median), warm-up steps = {WARMUP_STEPS}")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, "
-          + (f"torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "torch not installed")
-          + f", {os.cpu_count()} CPUs, optcourse.optim.base.BLOCK = {base.BLOCK}")
-    print(f"copy bandwidth (np.copyto, bytes read + written): {bandwidth / 1e9:.1f} GB/s")
-    if torch is not None:
-        tb = torch_copy_bandwidth(args.n, dtype, args.repeats)
-        print(f"copy bandwidth (torch Tensor.copy_, for reference): {tb / 1e9:.1f} GB/s")
-    print()
+def ratio_cell(ours: list[float], other: list[float]) -> str:
+    return f"{statistics.median(a / b for a, b in zip(ours, other)):.2f}"
 
 
-def run_table(args, dtype: np.dtype) -> None:
-    cases = select_cases(args.optimizers)
-    bandwidth = copy_bandwidth(args.n, dtype, args.repeats)
-    print_header(args, dtype, bandwidth)
-    grads = make_gradients(args.n, dtype, WARMUP_STEPS + args.repeats)
-
-    print("| optimizer | bytes/elem | ours ms | bound ms | ours/bound | torch ms | ours/torch |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    faults = {}
-    for case in cases:
-        shape = parameter_shape(case, args.n)
-        size = int(np.prod(shape))
-        per_element = case.bytes_per_element(dtype.itemsize)
-        bound = per_element * size / bandwidth
-        ours, faults[case.label] = time_ours(case, shape, grads, dtype, args.repeats)
-        if torch is not None and case.make_torch is not None:
-            theirs = time_torch(case, shape, grads, dtype, args.repeats)
-            torch_ms, ratio = ms(theirs), f"{ours / theirs:.2f}"
-        else:
-            torch_ms, ratio = "-", "-"
-        print(f"| {case.label} | {per_element} | {ms(ours)} | {ms(bound)} | {ours / bound:.2f} "
-              f"| {torch_ms} | {ratio} |", flush=True)
-    print_fault_notes(faults)
-
-
-def run_block_sweep(args, dtype: np.dtype) -> None:
-    """Time Adam and SGD with momentum for each block length, to choose base.BLOCK."""
-    sizes = [int(s) for s in args.block_sizes.split(",")]
-    by_label = {case.label: case for case in all_cases()}
-    cases = [by_label["Adam"], by_label["SGD momentum=0.9"]]
-    bandwidth = copy_bandwidth(args.n, dtype, args.repeats)
-    print_header(args, dtype, bandwidth)
-    grads = make_gradients(args.n, dtype, WARMUP_STEPS + args.repeats)
-
-    print("| BLOCK | KiB per block array | " + " | ".join(f"{c.label} ms | {c.label} /bound" for c in cases) + " |")
-    print("|---:|---:|" + "---:|---:|" * len(cases))
-    default = base.BLOCK
-    faults = {}
-    try:
-        for block in sizes:
-            base.BLOCK = block
-            cells = []
-            for case in cases:
-                bound = case.bytes_per_element(dtype.itemsize) * args.n / bandwidth
-                seconds, faults[f"{case.label} at BLOCK={block}"] = time_ours(case, (args.n,), grads, dtype,
-                                                                             args.repeats)
-                cells += [ms(seconds), f"{seconds / bound:.2f}"]
-            mark = " (default)" if block == default else ""
-            print(f"| {block}{mark} | {block * dtype.itemsize / 1024:g} | " + " | ".join(cells) + " |",
-                  flush=True)
-    finally:
-        base.BLOCK = default
-    print_fault_notes(faults)
+def run_row(case: Case, n: int, dtype, args) -> str:
+    shape = shape_of(case, n)
+    check_same_bits(case, shape, dtype)
+    steppers = {}
+    for name, make in (("ours", ours_stepper), ("numpy", numpy_stepper),
+                       ("torch", torch_stepper if torch is not None and case.torch else None)):
+        if make is not None:
+            p, grads = problem(shape, dtype)
+            steppers[name] = make(case, p, grads)
+    result = measure(steppers, args.rounds, args.batch_ms / 1e3)
+    ours, numpy_ = result["ours"][0], result["numpy"][0]
+    cells = [case.label, f"{math.prod(shape):,}", microseconds(statistics.median(ours)),
+             microseconds(statistics.median(numpy_))]
+    if "torch" in result:
+        theirs = result["torch"][0]
+        cells += [microseconds(statistics.median(theirs)), ratio_cell(ours, numpy_), ratio_cell(ours, theirs)]
+    else:
+        cells += ["-", ratio_cell(ours, numpy_), "-"]
+    cells.append(f"{result['ours'][1]:.0f} / {result['numpy'][1]:.0f}")
+    return "| " + " | ".join(cells) + " |"
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=10_000_000, help="elements in the parameter (default 10_000_000)")
-    parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
-    parser.add_argument("--repeats", type=int, default=7, help="timed steps per optimizer; the median is shown")
     parser.add_argument("--optimizers", default=None,
                         help=f"comma-separated subset of {','.join(optim.OPTIMIZERS)} (default: all)")
-    parser.add_argument("--torch-threads", type=int, default=None,
-                        help="call torch.set_num_threads with this first (default: leave torch's default)")
-    parser.add_argument("--block-sizes", default=None,
-                        help="comma-separated BLOCK values: time Adam and SGD momentum for each instead")
+    parser.add_argument("--sizes", default="2,2000,100000", help="parameter sizes n (default 2,2000,100000)")
+    parser.add_argument("--dtypes", default="float64,float32", help="default float64,float32")
+    parser.add_argument("--rounds", type=int, default=101, help="rounds of timing; medians over them (default 101)")
+    parser.add_argument("--batch-ms", type=float, default=0.5,
+                        help="milliseconds each batch of steps should take (default 0.5)")
     args = parser.parse_args(argv)
-    if args.n < 1 or args.repeats < 1:
-        parser.error("--n and --repeats must be at least 1")
-    dtype = np.dtype(args.dtype)
-    if torch is not None and args.torch_threads:
-        torch.set_num_threads(args.torch_threads)
-    stall_before, start = cpu_stall_microseconds(), time.perf_counter()
-    if args.block_sizes:
-        run_block_sweep(args, dtype)
-    else:
-        run_table(args, dtype)
-    print_contention_note(stall_before, start)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    dtypes = [np.dtype(d) for d in args.dtypes.split(",")]
+    if args.rounds < 1 or min(sizes) < 1 or args.batch_ms <= 0:
+        parser.error("--rounds, --sizes and --batch-ms must be positive")
+    cases = select_cases(args.optimizers)
+    if torch is not None:
+        torch.set_num_threads(1)   # like NumPy's elementwise operations
+
+    pressure = cpu_pressure()
+    start = time.perf_counter()
+    print(f"python {platform.python_version()}, numpy {np.__version__}, "
+          + (f"torch {torch.__version__} (1 thread)" if torch else "torch not installed")
+          + f"; {args.rounds} rounds of ~{args.batch_ms:g} ms batches"
+          + (f"; CPU pressure avg10 {pressure[0]:.0f}% at the start" if pressure else ""))
+    for dtype in dtypes:
+        print(f"\n{dtype}\n")
+        print("| optimizer | n | ours µs | NumPy µs | torch µs | ours/NumPy | ours/torch | page faults/step ours / NumPy |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for case in cases:
+            for n in sizes:
+                print(run_row(case, n, dtype, args), flush=True)
+    after = cpu_pressure()
+    if pressure and after:
+        waited = (after[1] - pressure[1]) / 1e6 / (time.perf_counter() - start)
+        print(f"\nCPU pressure: some task waited for a CPU {waited:.0%} of the run "
+              f"(avg10 {after[0]:.0f}% at the end); above ~10% the times are noisy, the ratios less so")
 
 
 if __name__ == "__main__":

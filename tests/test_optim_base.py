@@ -1,5 +1,7 @@
 """What every optimizer shares: the interface, inspectable and resettable state, the step count,
 changing learning rates, dtypes, and clear errors that leave everything untouched."""
+import inspect
+
 import numpy as np
 import pytest
 
@@ -99,6 +101,54 @@ def test_schedule_attached_as_lr_is_called_with_the_step_count():
         opt.step(np.array([1.0]))
     np.testing.assert_allclose(rates, [1, 1, 0.1, 0.1, 0.01])
     assert x[0] == pytest.approx(-2.21)
+
+
+def test_a_new_optimizer_is_state_names_and_an_update():
+    class Momentum(optim.Optimizer):
+        state_names = ("b",)
+
+        def update(self, p, g, *, b, lr, t):
+            b *= 0.5; b += g                      # b ← μb + g
+            p -= lr * b                           # θ ← θ − ηb
+
+    w, c = np.ones((2, 3)), np.ones(3)
+    opt = Momentum([w, c], lr=0.1)
+    for _ in range(2):
+        opt.step([np.ones((2, 3)), np.ones(3)])
+    np.testing.assert_allclose(w, 1 - 0.1 * (1 + 1.5))
+    assert opt.state["b"][0].shape == (2, 3) and opt.t == 2
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_callers_gradient_is_never_written(name, rng):
+    decay = {"weight_decay": 0.1} if "weight_decay" in inspect.signature(getattr(optim, name)).parameters else {}
+    params = [rng.normal(size=(3, 2)), rng.normal(size=3)]
+    opt = make(name, params, **decay)
+    for _ in range(3):
+        grads = [rng.normal(size=(3, 2)), rng.normal(size=3)]
+        before = [g.copy() for g in grads]
+        opt.step(grads)
+        for g, b in zip(grads, before):
+            np.testing.assert_array_equal(g, b)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_gradient_view_in_another_memory_order_gives_the_same_step(name, rng):
+    x = rng.normal(size=(2, 3))
+    y = x.copy()
+    g = np.asfortranarray(rng.normal(size=(2, 3)))
+    make(name, x).step(g)
+    make(name, y).step(np.ascontiguousarray(g))
+    np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("dtype,big", [(np.float16, 300.0), (np.float32, 1e25), (np.float64, 1e200)])
+def test_a_large_finite_gradient_steps_without_a_warning(dtype, big, recwarn):
+    # Σg² overflows, so the finiteness check has to look closer; that is no reason to warn.
+    x = np.zeros(3, dtype)
+    optim.SignSGD(x, lr=0.5).step(np.array([big, -big, 0.0], dtype))
+    np.testing.assert_array_equal(x, np.array([-0.5, 0.5, 0.0], dtype))
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
 
 
 # ---- bad input ---------------------------------------------------------------------------------

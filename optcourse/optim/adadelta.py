@@ -34,11 +34,11 @@ class Adadelta(Optimizer):
     def hyperparameters(self):
         return dict(lr=self.lr, rho=self.rho, eps=self.eps, weight_decay=self.weight_decay)
 
-    def update(self, p, g, v, u, *, lr, t):
+    def update(self, p, g, *, v, u, lr, t):
         rho, eps = self.rho, self.eps
         if self.weight_decay:
             g = g + self.weight_decay * p                        # g ← g + λθ
-        v[...] = rho * v + (1 - rho) * g * g                     # v ← ρv + (1−ρ)g²
+        v *= rho; v += (1 - rho) * g * g                         # v ← ρv + (1−ρ)g²
         delta = np.sqrt((u + eps) / (v + eps)) * g               # Δ = √(u+ε)/√(v+ε) · g
-        u[...] = rho * u + (1 - rho) * delta * delta             # u ← ρu + (1−ρ)Δ²
+        u *= rho; u += (1 - rho) * delta * delta                 # u ← ρu + (1−ρ)Δ²
         p -= lr * delta                                          # θ ← θ − ηΔ

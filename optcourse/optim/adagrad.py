@@ -41,7 +41,7 @@ class Adagrad(Optimizer):
     def initial_state(self, name, p):
         return np.full_like(p, self.initial_accumulator_value)
 
-    def update(self, p, g, s, *, lr, t):
+    def update(self, p, g, *, s, lr, t):
         if self.weight_decay:
             g = g + self.weight_decay * p                # g ← g + λθ
         lr = lr / (1 + (t - 1) * self.lr_decay)          # η̃ = η / (1 + (t−1)·lr_decay)

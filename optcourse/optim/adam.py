@@ -48,14 +48,14 @@ class Adam(Optimizer):
         return dict(lr=self.lr, betas=self.betas, eps=self.eps, weight_decay=self.weight_decay,
                     amsgrad=self.amsgrad)
 
-    def update(self, p, g, m, v, v_max=None, *, lr, t):
+    def update(self, p, g, *, m, v, v_max=None, lr, t):
         b1, b2 = self.betas
         if self.weight_decay and self.decoupled_weight_decay:
             p *= 1 - lr * self.weight_decay                      # θ ← θ(1 − ηλ)      (AdamW)
         elif self.weight_decay:
             g = g + self.weight_decay * p                        # g ← g + λθ         (Adam)
-        m[...] = b1 * m + (1 - b1) * g                           # m ← β1 m + (1−β1) g
-        v[...] = b2 * v + (1 - b2) * g * g                       # v ← β2 v + (1−β2) g²
+        m *= b1; m += (1 - b1) * g                               # m ← β1 m + (1−β1) g
+        v *= b2; v += (1 - b2) * g * g                           # v ← β2 v + (1−β2) g²
         if self.amsgrad:
             v = np.maximum(v_max, v, out=v_max)                  # v̂ ← max(v̂, v)
         step_size = lr / (1 - b1**t)                             # η / (1 − β1ᵗ)

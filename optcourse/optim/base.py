@@ -6,11 +6,20 @@ An optimizer holds references to the parameter arrays and changes them in place:
     opt = Adam(x, lr=0.1)
     opt.step(grad(x))          # x itself has moved
 
-Subclasses name their per-parameter state arrays in ``state_names`` and write the update for one
-parameter in ``update(p, g, *state, lr=..., t=...)``, one line per equation. ``step`` checks the
-gradients first (so bad input changes nothing) and then calls ``update`` on consecutive blocks of
-each parameter. Working block by block keeps the temporaries that NumPy expressions create small
-enough to stay in the CPU cache, which is what makes readable NumPy run close to memory speed.
+A subclass names its state arrays in ``state_names`` (each parameter gets its own, of its shape)
+and writes the update of one parameter, one line per equation, receiving the state by name:
+
+    state_names = ("m",)
+
+    def update(self, p, g, *, m, lr, t):
+        m *= 0.9; m += 0.1 * g                    # m ← 0.9 m + 0.1 g
+        p -= lr * m                               # θ ← θ − ηm
+
+``p``, ``g`` and the state arrays have the parameter's shape; ``t`` counts steps from 1. ``step``
+checks every gradient before anything changes, then calls ``update`` once per parameter. Updates
+change ``p`` and the state with in-place operators: ``m *= 0.9; m += 0.1 * g`` computes the same
+numbers as ``m[...] = 0.9 * m + 0.1 * g`` with one temporary array instead of three and a copy.
+``g`` may be the caller's own array: an update never writes into it.
 """
 from __future__ import annotations
 
@@ -18,8 +27,6 @@ import math
 from typing import Callable
 
 import numpy as np
-
-BLOCK = 1 << 15  # elements per block; 32768 float64 = 256 KiB, a few of which fit in L2
 
 
 def check_in_unit_interval(name: str, value: float, *, closed: bool = False) -> float:
@@ -108,8 +115,9 @@ class Optimizer:
 
     def current_lr(self) -> float:
         """The learning rate the next step will use (the schedule evaluated at ``t``)."""
-        lr = self._lr(self.t) if callable(self._lr) else self._lr
-        return check_nonnegative(f"{self.name}: lr at step {self.t} (from the schedule)", lr)
+        if not callable(self._lr):
+            return self._lr                       # a number, checked when it was set
+        return check_nonnegative(f"{self.name}: lr at step {self.t} (from the schedule)", self._lr(self.t))
 
     # -- state --------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -139,68 +147,54 @@ class Optimizer:
     def step(self, grads) -> None:
         """Update the parameters in place from ``grads`` (same structure and shapes as params)."""
         grads = self.check_grads(grads)
-        lr = self.current_lr()
+        lr, t = self.current_lr(), self.t + 1
         for p, g, state in zip(self.params, grads, self._state):
-            self.update_parameter(p, g, state, lr)
-        self.t += 1
+            self.update(p, g, lr=lr, t=t, **state)
+        self.t = t
 
-    def update_parameter(self, p, g, state, lr, **extra) -> None:
-        """Run ``update`` on consecutive blocks of one parameter (flat views, so in place)."""
-        flat = [p.reshape(-1), g.reshape(-1)] + [state[name].reshape(-1) for name in self.state_names]
-        for start in range(0, p.size, BLOCK):
-            block = slice(start, start + BLOCK)
-            self.update(*(a[block] for a in flat), lr=lr, t=self.t + 1, **extra)
-
-    def update(self, p, g, *state, lr: float, t: int) -> None:
+    def update(self, p, g, *, lr: float, t: int, **state) -> None:
+        """Change ``p`` and this parameter's state arrays in place; ``t`` is the step number, from 1."""
         raise NotImplementedError
 
-    def check_grads(self, grads, allow_nan: bool = False) -> list[np.ndarray]:
-        """Return grads as a list of arrays matching params, or raise before anything changes."""
-        who = f"{self.name}.step"
+    def check_grads(self, grads, allow_nan: bool = False) -> list:
+        """Return grads as a list of arrays matching params, or raise before anything changes.
+
+        With ``allow_nan`` a gradient that contains NaN (and no inf) comes back as None.
+        """
         if self._single:
             # A list is fine if it is the gradient written out ([1.0, 2.0]), not a list of arrays.
             if isinstance(grads, (list, tuple)) and np.shape(grads) != self.params[0].shape:
-                raise TypeError(f"{who}: the optimizer was given one parameter array, so pass one "
-                                f"gradient array, not a {type(grads).__name__}.")
+                raise TypeError(f"{self.name}.step: the optimizer was given one parameter array, so pass "
+                                f"one gradient array, not a {type(grads).__name__}.")
             grads = [grads]
         elif not isinstance(grads, (list, tuple)) or len(grads) != len(self.params):
             got = f"a list of {len(grads)}" if isinstance(grads, (list, tuple)) else f"a {type(grads).__name__}"
-            raise TypeError(f"{who}: expected a list of {len(self.params)} gradient arrays, one per "
-                            f"parameter, in the same order; got {got}.")
+            raise TypeError(f"{self.name}.step: expected a list of {len(self.params)} gradient arrays, one "
+                            f"per parameter, in the same order; got {got}.")
         checked = []
         for i, (p, g) in enumerate(zip(self.params, grads)):
-            where = "grads" if self._single else f"grads[{i}]"
             g = np.asarray(g)
-            if g.dtype.kind not in "fiub":
-                raise TypeError(f"{who}: {where} has dtype {g.dtype}; gradients must be real numbers.")
             if g.dtype.kind != "f":
+                if g.dtype.kind not in "iub":
+                    raise TypeError(f"{self._where(i)} has dtype {g.dtype}; gradients must be real numbers.")
                 g = g.astype(p.dtype)
             if g.shape != p.shape:
-                raise ValueError(f"{who}: {where} has shape {g.shape} but its parameter has shape "
+                raise ValueError(f"{self._where(i)} has shape {g.shape} but its parameter has shape "
                                  f"{p.shape}; a gradient has its parameter's shape.")
-            bad = not_finite(g, allow_nan)
-            if bad:
-                raise ValueError(f"{who}: {where} contains {bad}; nothing was updated. Check the loss "
-                                 f"and the gradient computation, or lower the learning rate.")
-            checked.append(np.ascontiguousarray(g))
+            # One fast read: any NaN or inf makes Σg² non-finite. (Σg² of a large finite g overflows
+            # too, then we look closer; np.vdot, unlike np.dot, does not warn when it does.)
+            if not math.isfinite(np.vdot(g, g)):
+                bad = "inf" if np.isinf(g).any() else "NaN" if np.isnan(g).any() else ""
+                if bad == "inf" or (bad == "NaN" and not allow_nan):
+                    raise ValueError(f"{self._where(i)} contains {bad}; nothing was updated. Check the loss "
+                                     f"and the gradient computation, or lower the learning rate.")
+                if bad:
+                    g = None                       # NaN, and the caller allowed it
+            checked.append(g)
         return checked
 
-
-def not_finite(a: np.ndarray, allow_nan: bool = False) -> str:
-    """'' if every entry is finite (NaN allowed when ``allow_nan``), else what was found."""
-    flat = a.reshape(-1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        if math.isfinite(np.dot(flat, flat)):   # one fast read: any NaN or inf makes Σa² non-finite
-            return ""
-    # Σa² is NaN or inf (or merely overflowed): look block by block, the boolean temporary in cache.
-    for start in range(0, flat.size, BLOCK):
-        block = flat[start:start + BLOCK]
-        if not np.isfinite(block).all():
-            if np.isinf(block).any():
-                return "inf"
-            if not allow_nan:
-                return "NaN"
-    return ""
+    def _where(self, i: int) -> str:
+        return f"{self.name}.step: " + ("grads" if self._single else f"grads[{i}]")
 
 
 Schedule = Callable[[int], float]

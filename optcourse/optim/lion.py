@@ -36,10 +36,10 @@ class Lion(Optimizer):
     def hyperparameters(self):
         return dict(lr=self.lr, betas=self.betas, weight_decay=self.weight_decay)
 
-    def update(self, p, g, m, *, lr, t):
+    def update(self, p, g, *, m, lr, t):
         b1, b2 = self.betas
         c = b1 * m + (1 - b1) * g                                # c = β1 m + (1−β1) g
         if self.weight_decay:
             p *= 1 - lr * self.weight_decay                      # θ ← θ − ηλθ
         p -= lr * np.sign(c)                                     # θ ← θ − η sign(c)
-        m[...] = b2 * m + (1 - b2) * g                           # m ← β2 m + (1−β2) g
+        m *= b2; m += (1 - b2) * g                               # m ← β2 m + (1−β2) g

@@ -39,20 +39,18 @@ class RMSprop(Optimizer):
         return dict(lr=self.lr, alpha=self.alpha, eps=self.eps, weight_decay=self.weight_decay,
                     momentum=self.momentum, centered=self.centered)
 
-    def update(self, p, g, v, *rest, lr, t):
+    def update(self, p, g, *, v, g_avg=None, b=None, lr, t):
         a = self.alpha
-        g_avg = rest[0] if self.centered else None
-        b = rest[-1] if self.momentum else None
         if self.weight_decay:
             g = g + self.weight_decay * p                        # g ← g + λθ
-        v[...] = a * v + (1 - a) * g * g                         # v ← αv + (1−α)g²
+        v *= a; v += (1 - a) * g * g                             # v ← αv + (1−α)g²
         if self.centered:
-            g_avg[...] = a * g_avg + (1 - a) * g                 # ḡ ← αḡ + (1−α)g
+            g_avg *= a; g_avg += (1 - a) * g                     # ḡ ← αḡ + (1−α)g
             d = np.sqrt(v - g_avg * g_avg) + self.eps            # d = √(v − ḡ²) + ε
         else:
             d = np.sqrt(v) + self.eps                            # d = √v + ε
         if self.momentum:
-            b[...] = self.momentum * b + g / d                   # b ← μb + g/d
+            b *= self.momentum; b += g / d                       # b ← μb + g/d
             p -= lr * b                                          # θ ← θ − ηb
         else:
             p -= lr * g / d                                      # θ ← θ − η g/d

@@ -35,14 +35,14 @@ class SGD(Optimizer):
         return dict(lr=self.lr, momentum=self.momentum, dampening=self.dampening,
                     weight_decay=self.weight_decay, nesterov=self.nesterov)
 
-    def update(self, p, g, b=None, *, lr, t):
+    def update(self, p, g, *, b=None, lr, t):
         mu = self.momentum
         if self.weight_decay:
-            g = g + self.weight_decay * p               # g ← g + λθ
+            g = g + self.weight_decay * p                # g ← g + λθ (a new array: g is the caller's)
         if mu:
             if t == 1:
                 b[...] = g                               # b ← g on the first step
             else:
-                b[...] = mu * b + (1 - self.dampening) * g   # b ← μb + (1−τ)g
+                b *= mu; b += (1 - self.dampening) * g   # b ← μb + (1−τ)g
             g = g + mu * b if self.nesterov else b       # d = g + μb  or  d = b
         p -= lr * g                                      # θ ← θ − η d

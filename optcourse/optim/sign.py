@@ -44,9 +44,9 @@ class Signum(Optimizer):
     def hyperparameters(self):
         return dict(lr=self.lr, momentum=self.momentum, weight_decay=self.weight_decay)
 
-    def update(self, p, g, m, *, lr, t):
+    def update(self, p, g, *, m, lr, t):
         beta = self.momentum
-        m[...] = beta * m + (1 - beta) * g                       # m ← βm + (1−β)g
+        m *= beta; m += (1 - beta) * g                           # m ← βm + (1−β)g
         if self.weight_decay:
             p *= 1 - lr * self.weight_decay                      # θ ← θ(1 − ηλ)
         p -= lr * np.sign(m)                                     # θ ← θ − η sign(m)

@@ -32,8 +32,8 @@ class HeavyBall(_Momentum):
     PyTorch's buffer is :math:`b = v/\eta`.
     """
 
-    def update(self, p, g, v, *, lr, t):
-        v[...] = self.momentum * v + lr * g                      # v ← γv + η∇J
+    def update(self, p, g, *, v, lr, t):
+        v *= self.momentum; v += lr * g                          # v ← γv + η∇J
         p -= v                                                   # θ ← θ − v
 
 
@@ -47,8 +47,8 @@ class SutskeverMomentum(_Momentum):
     This is :class:`HeavyBall` with :math:`v` negated.
     """
 
-    def update(self, p, g, v, *, lr, t):
-        v[...] = self.momentum * v - lr * g                      # v ← μv − εg
+    def update(self, p, g, *, v, lr, t):
+        v *= self.momentum; v -= lr * g                          # v ← μv − εg
         p += v                                                   # θ ← θ + v
 
 
@@ -70,6 +70,6 @@ class NesterovLookahead(_Momentum):
         points = [p + self.momentum * s["v"] for p, s in zip(self.params, self._state)]
         return points[0] if self._single else points
 
-    def update(self, p, g, v, *, lr, t):
-        v[...] = self.momentum * v - lr * g                      # v ← μv − ε∇J(θ + μv)
+    def update(self, p, g, *, v, lr, t):
+        v *= self.momentum; v -= lr * g                          # v ← μv − ε∇J(θ + μv)
         p += v                                                   # θ ← θ + v

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative, not_finite
+from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative
 
 KINDS = ("elementwise", "matrix", "plain")
 
@@ -82,22 +82,19 @@ class Tiger(Optimizer):
         lr = self.current_lr() if (t + 1) % k == 0 else 0.0   # parameters move once per k calls
         beta = self.beta if t % k == 0 else 1.0                # decay m once per k calls
         for p, g, state, kind, c in zip(self.params, grads, self._state, self.kinds, self.centres):
-            if not_finite(g, allow_nan=False):                 # only NaN gets here: the NaN rule
-                p -= c
-                p *= self.shrink_ratio                         # θ ← s(θ − c) + c
-                p += c
+            if g is None:                                      # g has a NaN: the NaN rule
+                p -= c; p *= self.shrink_ratio; p += c         # θ ← s(θ − c) + c
                 continue
             lr_p, decay = lr, self.weight_decay
             if kind == "elementwise":
                 lr_p, decay = lr / 2, 0.0
             elif kind == "matrix" and lr:
-                flat = p.reshape(-1)
-                lr_p = lr * math.sqrt(float(np.dot(flat, flat)) / flat.size)   # η · RMS(θ)
-            self.update_parameter(p, g, state, lr_p, beta=beta, decay=decay)
+                lr_p = lr * math.sqrt(float(np.vdot(p, p)) / p.size)   # η · RMS(θ)
+            self.update(p, g, lr=lr_p, t=t + 1, beta=beta, decay=decay, **state)
         self.t += 1
 
-    def update(self, p, g, m, *, lr, t, beta, decay):
-        m[...] = beta * m + (1 - self.beta) / self.grad_accum_steps * g   # m ← βₜ m + (1−β)/k · g
+    def update(self, p, g, *, m, lr, t, beta, decay):
+        m *= beta; m += (1 - self.beta) / self.grad_accum_steps * g       # m ← βₜ m + (1−β)/k · g
         if lr and decay:
             p *= 1 - lr * decay                                           # θ ← θ − ηₜλθ
         if lr:
