@@ -195,3 +195,28 @@ def test_lessons_are_found_by_number_or_name_and_errors_say_what_to_pass(tmp_pat
     assert [p.name for p in find_sources(tmp_path, ["02", "01-one"])] == ["02-two.md", "01-one.md"]
     with pytest.raises(ValueError, match="'03' names 0 lessons; pass one of 01-one, 02-two"):
         find_sources(tmp_path, ["03"])
+
+
+def test_every_course_notebook_matches_its_source():
+    """The suite's `optcourse build --check`: cells, ids, metadata and a top-to-bottom run. Outputs are
+    compared by the nbval test (tests/test_course_notebooks.py), which runs every notebook anyway."""
+    run = subprocess.run([sys.executable, "-m", "optcourse.course", "build", "--check"], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.count("matches its source") == len(find_sources(ROOT / "solutions")) == 10
+
+
+def test_jupytext_pairs_each_source_with_its_notebook_both_ways(tmp_path):
+    """`jupytext --sync` from either file leaves both as they are (the source first, as after a build;
+    then the notebook newer, as after a checkout)."""
+    solutions = tmp_path / "solutions"
+    shutil.copytree(ROOT / "solutions" / "05-adaptive", solutions / "05-adaptive")
+    shutil.copy(ROOT / "solutions" / "05-adaptive.md", solutions)
+    files = [solutions / "05-adaptive.md", solutions / "05-adaptive" / "05-adaptive.ipynb"]
+    before = [f.read_bytes() for f in files]
+    for newer, synced in ((files[1], files[0]), (files[0], files[1])):
+        os.utime(newer, (time.time() + 5, time.time() + 5))
+        run = subprocess.run([sys.executable, "-m", "jupytext", "--sync", str(synced)], capture_output=True,
+                             text=True)
+        assert run.returncode == 0, run.stderr
+        assert [f.read_bytes() for f in files] == before, run.stderr
