@@ -86,7 +86,9 @@ def main(argv=None) -> int:
                      progress=lambda s: print(f"graded {s}", flush=True))
         for row in rows:
             flag = f"  ({len(row['notes'])} note(s))" if row["notes"] else ""
-            print(f"{row['student']:>20}: {row['total']:g} / {row['max_total']:g}{flag}")
+            awaiting = sum(w["max"] for w in row["written"].values() if w["awaiting"])
+            by_hand = f", {awaiting:g} to grade by hand" if awaiting else ""
+            print(f"{row['student']:>20}: {row['total']:g} / {row['max_total']:g}{by_hand}{flag}")
         print(f"{len(rows)} submission(s) graded in {time.perf_counter() - start:.1f} s; "
               f"gradebook: {args.out}/gradebook.csv")
         return 0

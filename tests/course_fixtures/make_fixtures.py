@@ -31,9 +31,9 @@ def tests(gid, points, source):
                                                         "grade_id": gid, "points": points, "schema_version": 3}})
 
 
-def locked(source):
+def locked(gid, source):
     return new_code_cell(source, metadata={"nbgrader": {"grade": False, "solution": False, "locked": True,
-                                                        "grade_id": None, "schema_version": 3}})
+                                                        "grade_id": gid, "schema_version": 3}})
 
 
 SOLUTIONS = {
@@ -60,7 +60,7 @@ def source_notebook():
     nb = new_notebook(cells=[
         new_markdown_cell("# 00. A sample lesson\n\nThree small exercises, used only by the tests of the "
                           "course machinery."),
-        locked("import numpy as np\nfrom selfcheck import check"),
+        locked("imports", "import numpy as np\nfrom selfcheck import check"),
         new_markdown_cell("## Exercise 1 (2 points)\n\nWrite `sum_of_squares(x)`."),
         answer("squares", SOLUTIONS["squares"]),
         tests("squares-tests", 2, '''check("squares", sum_of_squares)
@@ -86,7 +86,7 @@ np.testing.assert_allclose(x, -np.full(3, 1 + 1.5 + 1.75))
 ### END HIDDEN TESTS'''),
         new_markdown_cell("## Exercise 3 (1 point)\n\nThe condition number of `H`, as a float named "
                           "`condition`."),
-        locked("H = np.diag([10.0, 0.5])\nH"),
+        locked("hessian", "H = np.diag([10.0, 0.5])\nH"),
         answer("condition", SOLUTIONS["condition"]),
         tests("condition-tests", 1, '''check("condition", condition)
 ### BEGIN HIDDEN TESTS
