@@ -29,6 +29,7 @@ the outputs of a fresh run, compared by nbval's rules.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import os
 import re
@@ -207,6 +208,13 @@ def run_differences(built_cells) -> list[str]:
 
 
 def sanitize_patterns(path) -> list[tuple[str, str]]:
+    """nbval's (regex, replacement) pairs from a sanitize file such as tests/nbval_sanitize.cfg (or none)."""
+    if importlib.util.find_spec("nbval") is None:
+        raise ValueError("build: comparing outputs follows nbval's rules; install nbval (the test extra).")
+    if path is None:
+        return []
+    if not Path(path).is_file():
+        raise ValueError(f"build: no sanitize file {path}; run from the repository or pass --sanitize.")
     from nbval.plugin import get_sanitize_patterns
     return get_sanitize_patterns(Path(path).read_text())
 
@@ -240,7 +248,8 @@ def output_differences(fresh_cells, built_cells, patterns) -> list[str]:
     for fresh, saved in zip(fresh_cells, built_cells):
         if fresh.cell_type != "code":
             continue
-        options = {"check": True, **dict(find_metadata_tags(saved.metadata)), **dict(find_comment_markers(saved.source))}
+        options = {"check": True, **dict(find_metadata_tags(saved.metadata)),
+                   **dict(find_comment_markers(saved.source))}
         if options.get("skip") or not options["check"]:
             continue
         if nbval_outputs(fresh, patterns) != nbval_outputs(saved, patterns):
@@ -262,7 +271,7 @@ def check_lesson(source, execute_cells: bool = False, sanitize=None, timeout: fl
         if built.metadata.get(key) != value:
             problems.append(f"the notebook's {key} metadata differs from the source's")
     if execute_cells and not problems:
-        patterns = sanitize_patterns(sanitize) if sanitize else []
+        patterns = sanitize_patterns(sanitize)
         fresh = execute(nb, target.parent, source.stem, timeout)
         problems += output_differences(fresh.cells, built.cells, patterns)
     return problems

@@ -17,6 +17,8 @@ from .release import release
 
 def build_command(args) -> int:
     from .build import build_lesson, check_lesson, find_sources
+    if args.execute and not args.check:
+        raise ValueError("build: --execute goes with --check (a build always executes).")
     stale = []
     for source in find_sources(args.solutions, args.lessons):
         start = time.perf_counter()
