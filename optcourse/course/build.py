@@ -11,7 +11,8 @@ and saves ``solutions/NN-name/NN-name.ipynb`` with its outputs, the same way on 
   nbval with ``MPLBACKEND=Agg``; nbval compares text outputs and never images, and the text is the same.
   Built under Agg, the lessons that select the inline backend only after importing pyplot would lose
   the images of some figures);
-* no widget state and no execution timings are saved, so rebuilding changes only what changed;
+* no widget state, no execution timings and no random widget model ids are saved, so rebuilding
+  changes only what changed;
 * each cell keeps the id written in its source. A cell without one (new, or a copy whose id is taken)
   gets the lesson's next free number, written back into the source. Ids are never renumbered.
 
@@ -49,6 +50,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]           # the kernel imports 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def find_sources(solutions="solutions", lessons=()) -> list[Path]:
@@ -134,9 +136,8 @@ def execute(nb, folder: Path, name: str, timeout: float = 300.0):
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     nb = copy.deepcopy(nb)
-    nb.metadata = nbformat.from_dict(notebook_metadata(nb))           # nbclient adds language_info
-    client = NotebookClient(nb, timeout=timeout, kernel_name=nb.metadata.kernelspec.name, store_widget_state=False,
-                            coalesce_streams=True, resources={"metadata": {"path": str(folder)}},
+    client = NotebookClient(nb, timeout=timeout, kernel_name=nb.metadata["kernelspec"]["name"],
+                            store_widget_state=False, coalesce_streams=True, resources={"metadata": {"path": str(folder)}},
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])   # not its warning about TCP
     try:
         client.execute(env=kernel_environment())
@@ -148,6 +149,10 @@ def execute(nb, folder: Path, name: str, timeout: float = 300.0):
         raise ValueError(f"{name}: {e} Make the cell faster, or allow more with --timeout.") from None
     for cell in nb.cells:
         cell.metadata.pop("execution", None)           # timings differ on every run
+        for number, output in enumerate(cell.get("outputs", [])):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view:           # a random id of a model that is not saved: a stable name serves as well
+                view["model_id"] = f"{cell.id}-{number}"
     return nb
 
 
@@ -168,6 +173,7 @@ def build_lesson(source, timeout: float = 300.0) -> list[str]:
         write_source(nb, source)
     target = notebook_path(source)
     target.parent.mkdir(parents=True, exist_ok=True)
+    nb.metadata = nbformat.from_dict(notebook_metadata(nb))           # nbclient adds language_info
     done = execute(nb, target.parent, source.stem, timeout)
     write_atomic(target, notebook_text(done).encode())
     os.utime(source)           # as jupytext --sync does: the source is the newer file, JupyterLab reads it first
