@@ -188,6 +188,13 @@ def test_check_execute_compares_outputs_the_way_nbval_does(built, tmp_path):
         "cell tiny-05: its outputs differ from a fresh run"]
 
 
+def test_a_cell_that_raises_stops_the_build_and_is_named(tmp_path):
+    (tmp_path / "00-tiny.md").write_text(TINY.replace("print(double(np.arange(3)))", "1 / 0"))
+    with pytest.raises(ValueError, match=r"00-tiny: cell tiny-05 raised ZeroDivisionError(.|\n)*Fix the cell"):
+        build_lesson(tmp_path / "00-tiny.md")
+    assert not (tmp_path / "00-tiny" / "00-tiny.ipynb").exists()
+
+
 def test_lessons_are_found_by_number_or_name_and_errors_say_what_to_pass(tmp_path):
     for name in ("01-one.md", "02-two.md", "README.md"):
         (tmp_path / name).write_text("")

@@ -9,12 +9,11 @@ import copy
 import sys
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
+from optcourse.course.build import execute  # noqa: E402
 from optcourse.course.release import notebook_text, release_notebook  # noqa: E402
 
 LESSON = HERE / "solutions" / "00-sample"
@@ -192,11 +191,8 @@ print(json.dumps({"tests": {"squares-tests": {"points": 2, "passed": True}}}))''
 
 
 def main():
-    nb = source_notebook()
     LESSON.mkdir(parents=True, exist_ok=True)
-    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(LESSON)}}).execute()
-    for cell in nb.cells:                       # keep the saved notebook free of run-specific metadata
-        cell.metadata.pop("execution", None)
+    nb = execute(source_notebook(), LESSON, "00-sample")        # as optcourse build runs a lesson
     (LESSON / "00-sample.ipynb").write_text(notebook_text(nb))
     lesson = release_notebook(nb)
     SUBMISSIONS.mkdir(exist_ok=True)
