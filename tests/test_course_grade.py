@@ -12,10 +12,12 @@ import sys
 import tomllib
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from optcourse.course import notebook as nbk
 from optcourse.course.grade import Limits, grade, inspect_submission
+from optcourse.course.release import release_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "course_fixtures"
@@ -151,6 +153,38 @@ def test_answers_come_only_from_answer_cells_by_grade_id():
     assert sorted(answers) == ["condition", "momentum", "squares"]
     assert "while True" not in "".join(answers.values())
     assert inspect_submission(source, "{not json")[1][0].startswith("the submission is not a readable notebook")
+
+
+def test_written_answers_await_grading_by_hand(tmp_path):
+    """A Markdown answer cell (nbgrader's manually graded answer) is never graded automatically: an
+    answered one leaves its gradebook column empty and its point out of the total; one left as released
+    scores 0. The feedback says so, and results.json keeps the text for the instructor."""
+    lesson = tmp_path / "00-sample"
+    shutil.copytree(LESSON, lesson)
+    nb = nbformat.read(lesson / "00-sample.ipynb", as_version=4)
+    nb.cells.insert(5, nbformat.v4.new_markdown_cell("The sum grows with every entry.", metadata={"nbgrader": {
+        "grade": True, "solution": True, "locked": False, "grade_id": "why", "points": 1, "schema_version": 3}}))
+    nbformat.write(nb, lesson / "00-sample.ipynb")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for student, text in (("ann", "Squares are never negative."), ("bob", None)):
+        work = nbformat.read(FIXTURES / "submissions" / "correct.ipynb", as_version=4)
+        work.cells.insert(5, release_notebook(nb).cells[5])
+        work.cells[5].source = text or work.cells[5].source
+        nbformat.write(work, subs / f"{student}.ipynb")
+    out = tmp_path / "out"
+    rows = grade(lesson, subs, out, limits=LIMITS)
+    assert next(csv.reader(open(out / "gradebook.csv"))) == [
+        "student", "squares-tests", "momentum-tests", "condition-tests", "why", "total", "notes"]
+    book = read_gradebook(out / "gradebook.csv")
+    assert (book["ann"]["why"], book["ann"]["total"]) == ("", "6")
+    assert book["ann"]["notes"] == "1 point(s) for written answers (why) await grading by hand and are not in the total"
+    assert (book["bob"]["why"], book["bob"]["total"], book["bob"]["notes"]) == ("0", "6", "")
+    feedback = (out / "feedback" / "ann.md").read_text()
+    assert "**Total: 6 / 7 points**" in feedback and "| why | - / 1 | written answer: graded by hand later |" in feedback
+    assert "| why | 0 / 1 | not answered |" in (out / "feedback" / "bob.md").read_text()
+    assert rows[0]["written"] == {"why": {"max": 1.0, "text": "Squares are never negative.", "awaiting": True}}
+    assert json.loads((out / "results.json").read_text())[0]["written"] == rows[0]["written"]
 
 
 def test_bad_arguments_are_clear_errors(tmp_path):

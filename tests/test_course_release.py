@@ -141,6 +141,19 @@ def test_malformed_exercises_are_refused_with_the_cell_named(tmp_path):
     next(c for c in nopoints.cells if nbk.role(c) == "tests").metadata.nbgrader.points = 0
     with pytest.raises(ValueError, match="points"):
         release_notebook(nopoints)
+    # nbgrader's rules: every marked cell has a grade_id; a written answer is graded by hand, with points
+    unnamed = nbformat.reads(nbformat.writes(nb), as_version=4)
+    next(c for c in unnamed.cells if nbk.role(c) == "locked").metadata.nbgrader.grade_id = None
+    with pytest.raises(ValueError, match=r"cell 1: an nbgrader locked cell needs a 'grade_id'"):
+        release_notebook(unnamed)
+    written = nbformat.reads(nbformat.writes(nb), as_version=4)
+    written.cells[0].metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False, "grade_id": "why"}
+    with pytest.raises(ValueError, match=r"'why'.*written answer.*graded by hand.*\"points\""):
+        release_notebook(written)
+    next(c for c in written.cells if nbk.grade_id(c) == "squares").metadata.nbgrader.grade = True
+    written.cells[0].metadata.nbgrader.update(grade=True, points=1)
+    with pytest.raises(ValueError, match=r"'squares'.*a code answer earns its points in its test cell"):
+        release_notebook(written)
 
 
 def test_the_course_lessons_are_released_from_its_solutions_and_leak_nothing():

@@ -1,5 +1,6 @@
 """The course machinery: lessons from solutions, self-checks, and grading a class.
 
+    build         run each lesson's text source into its solved notebook; check that they agree
     release       write ``lessons/`` from ``solutions/`` (solutions and hidden tests out, outputs cleared)
     checks        self-checks a student runs in a lesson: ``check("grade_id", answer)``
     grade         grade the submissions of one lesson: gradebook CSV and feedback per student
@@ -7,8 +8,8 @@
     sandbox       the student's kernel: a limited process the grader calls into
     notebook      the nbgrader cell format (answer cells, test cells, markers)
 
-From a shell: ``optcourse release``, ``optcourse grade LESSON SUBMISSIONS --out DIR`` (or
-``python -m optcourse.course ...``). How to write an exercise: ``docs/authoring.md``.
+From a shell: ``optcourse build``, ``optcourse release``, ``optcourse grade LESSON SUBMISSIONS --out DIR``
+(or ``python -m optcourse.course ...``). How to write a lesson and an exercise: ``docs/authoring.md``.
 """
 import importlib
 

@@ -1,5 +1,6 @@
-"""``optcourse``: release lessons and grade a class from the shell.
+"""``optcourse``: build and release lessons and grade a class from the shell.
 
+    optcourse build [05 ...] [--solutions solutions] [--check [--execute]]
     optcourse release [--solutions solutions] [--lessons lessons] [--check]
     optcourse grade solutions/01-gd submissions/01-gd --out graded/01-gd [--workers 2]
                     [--cell-timeout 30] [--notebook-timeout 300] [--memory-mb 2048] [--output-mb 10]
@@ -14,9 +15,42 @@ from .grade import Limits, grade
 from .release import release
 
 
+def build_command(args) -> int:
+    from .build import build_lesson, check_lesson, find_sources
+    if args.execute and not args.check:
+        raise ValueError("build: --execute goes with --check (a build always executes).")
+    stale = []
+    for source in find_sources(args.solutions, args.lessons):
+        start = time.perf_counter()
+        if args.check:
+            problems = check_lesson(source, args.execute, args.sanitize if args.execute else None, args.timeout)
+            stale += [source.stem] if problems else []
+            print(f"{source.stem}: " + ("differs from its source" if problems else "matches its source"), flush=True)
+            for problem in problems[:12]:
+                print(f"    {problem}")
+            if len(problems) > 12:
+                print(f"    ... and {len(problems) - 12} more")
+        else:
+            for change in build_lesson(source, args.timeout):
+                print(f"{source.name}: wrote {change}")
+            print(f"{source.stem}: built in {time.perf_counter() - start:.1f} s", flush=True)
+    if stale:
+        print(f"solutions notebooks out of date: run `optcourse build {' '.join(stale)}`", file=sys.stderr)
+    return 1 if stale else 0
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="optcourse", description="Release lessons and grade a class.")
+    parser = argparse.ArgumentParser(prog="optcourse", description="Build and release lessons and grade a class.")
     commands = parser.add_subparsers(dest="command", required=True)
+
+    b = commands.add_parser("build", help="run lesson sources into solutions/NN-name/NN-name.ipynb")
+    b.add_argument("lessons", nargs="*", help="lessons by number or name, e.g. 05 or 05-adaptive (default: all)")
+    b.add_argument("--solutions", default="solutions", help="where the sources NN-name.md are (default: solutions)")
+    b.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook differs from its source")
+    b.add_argument("--execute", action="store_true", help="with --check: also run each source and compare the "
+                                                          "outputs as nbval does (slow)")
+    b.add_argument("--sanitize", default="tests/nbval_sanitize.cfg", help="nbval's sanitize file, for --execute")
+    b.add_argument("--timeout", type=float, default=300.0, help="seconds per cell (default 300)")
 
     r = commands.add_parser("release", help="write lessons/ from solutions/")
     r.add_argument("--solutions", default="solutions", help="the instructor's lessons (default: solutions)")
@@ -35,6 +69,8 @@ def main(argv=None) -> int:
 
     args = parser.parse_args(argv)
     try:
+        if args.command == "build":
+            return build_command(args)
         if args.command == "release":
             changed = release(args.solutions, args.lessons, check=args.check)
             verb = "out of date" if args.check else "written"
@@ -52,7 +88,9 @@ def main(argv=None) -> int:
                      progress=lambda s: print(f"graded {s}", flush=True))
         for row in rows:
             flag = f"  ({len(row['notes'])} note(s))" if row["notes"] else ""
-            print(f"{row['student']:>20}: {row['total']:g} / {row['max_total']:g}{flag}")
+            awaiting = sum(w["max"] for w in row["written"].values() if w["awaiting"])
+            by_hand = f", {awaiting:g} to grade by hand" if awaiting else ""
+            print(f"{row['student']:>20}: {row['total']:g} / {row['max_total']:g}{by_hand}{flag}")
         print(f"{len(rows)} submission(s) graded in {time.perf_counter() - start:.1f} s; "
               f"gradebook: {args.out}/gradebook.csv")
         return 0

@@ -14,10 +14,15 @@ any number of workers gives the same gradebook.
 Written to ``out``, each file through a temporary file and ``os.replace`` (a crash never leaves a
 half-written gradebook, and rerunning simply rewrites everything):
 
-* ``gradebook.csv``: student, points per test cell (by grade_id), total, notes;
+* ``gradebook.csv``: student, points per test cell and per written answer (by grade_id), total, notes;
 * ``feedback/NAME.md``: points per exercise, the self-check's message, whether the hidden tests
   passed (never their code, values or messages), what the student's own cells printed or raised;
 * ``results.json``: all of it, for the instructor.
+
+Written answers (Markdown answer cells, nbgrader's "manually graded answers") are never graded here:
+an answered one gets an empty column in the gradebook, its points are left out of the total, and the
+notes and the feedback say that they await grading by hand; ``results.json`` holds the student's text.
+An answer left as released (or deleted) scores 0, as in nbgrader.
 """
 from __future__ import annotations
 
@@ -103,7 +108,7 @@ def collect_submissions(folder, notebook_name: str, skip=()) -> dict[str, tuple[
 
 
 def inspect_submission(source, text: str | None) -> tuple[dict, list[str]]:
-    """The student's answer cells by grade_id, and notes on everything else that was changed."""
+    """The student's answer cells (code and written) by grade_id, and notes on everything else that was changed."""
     if text is None:
         return {}, []
     try:
@@ -124,7 +129,7 @@ def inspect_submission(source, text: str | None) -> tuple[dict, list[str]]:
             usable = [c for c in found if c.cell_type == cell.cell_type and isinstance(c.source, str)]
             if not usable:
                 notes.append(f"answer cell {gid!r} is missing: graded as unanswered")
-            elif cell.cell_type == "code":
+            else:
                 answers[gid] = usable[0].source
             if len(found) > 1:
                 notes.append(f"answer cell {gid!r} appears {len(found)} times: the first one was graded")
@@ -142,10 +147,10 @@ def inspect_submission(source, text: str | None) -> tuple[dict, list[str]]:
     order = [g for g in dict.fromkeys(nbk.grade_id(c) for c in student.cells) if g in known]
     if order != [g for g in known if g in order]:
         notes.append("exercise cells were moved: they were graded in the lesson's order")
-    unknown = sorted(g for g in by_id if g not in known)
+    unknown = sorted(g for g in by_id if g not in {nbk.grade_id(c) for c in source.cells})
     if unknown:
         notes.append(f"cells with unknown grade_id {', '.join(map(repr, unknown))} were ignored")
-    extra = sum(1 for c in student.cells if c.cell_type == "code" and not nbk.grade_id(c)
+    extra = sum(1 for c in student.cells if c.cell_type == "code" and nbk.grade_id(c) not in known
                 and c.source.strip() and c.source.strip() not in released_sources)
     if extra:
         notes.append(f"{extra} code cell(s) outside the answer cells were added or changed: only answer "
@@ -193,6 +198,7 @@ def grade(lesson, submissions, out, workers: int = 1, limits: Limits = Limits(),
     class_list = collect_submissions(submissions, notebook_path.name, skip=[out])
     test_ids = [nbk.grade_id(c) for c in source.cells if nbk.role(c) == "tests"]
     max_points = {nbk.grade_id(c): nbk.points(c) for c in source.cells if nbk.role(c) == "tests"}
+    written = {nbk.grade_id(c): nbk.points(c) for c in source.cells if nbk.written_answer(c)}
 
     with tempfile.TemporaryDirectory(prefix="optcourse-grader-") as home:
         env = clean_environment(home)
@@ -209,12 +215,12 @@ def grade(lesson, submissions, out, workers: int = 1, limits: Limits = Limits(),
             result = _verify(job, limits, env) if text is not None and answers is not None else {}
             if progress:
                 progress(student)
-            return _row(student, result, notes, test_ids, max_points)
+            return _row(student, result, notes, test_ids, max_points, written, answers)
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             rows = list(pool.map(one, sorted(class_list)))
 
-    write_gradebook(out / "gradebook.csv", rows, test_ids)
+    write_gradebook(out / "gradebook.csv", rows, test_ids + list(written))
     for row in rows:
         write_atomic(out / "feedback" / f"{safe_name(row['student'])}.md",
                      feedback_markdown(row, notebook_path.stem, test_ids).encode())
@@ -222,7 +228,11 @@ def grade(lesson, submissions, out, workers: int = 1, limits: Limits = Limits(),
     return rows
 
 
-def _row(student, result, notes, test_ids, max_points) -> dict:
+def answered(text) -> bool:
+    return isinstance(text, str) and text.strip() not in ("", nbk.TEXT_PROMPT)
+
+
+def _row(student, result, notes, test_ids, max_points, written, answers) -> dict:
     notes = list(notes)
     if result.get("error"):
         notes.append(result["error"])
@@ -230,21 +240,29 @@ def _row(student, result, notes, test_ids, max_points) -> dict:
         notes.append(f"your kernel stopped: {result['kernel_stopped']}; what had not finished scores 0")
     tests = result.get("tests", {})
     points = {gid: float(tests.get(gid, {}).get("points", 0.0)) for gid in test_ids}
-    return {"student": student, "points": points, "total": sum(points.values()),
-            "max_total": sum(max_points.values()), "notes": notes, "tests": tests,
-            "answers": result.get("answers", {})}
+    # A written answer is graded by hand: None (an empty column) until then; 0 if left unanswered.
+    points.update({gid: None if answered(answers.get(gid)) else 0.0 for gid in written})
+    awaiting = [gid for gid in written if points[gid] is None]
+    if awaiting:
+        notes.append(f"{_number(sum(written[g] for g in awaiting))} point(s) for written answers "
+                     f"({', '.join(awaiting)}) await grading by hand and are not in the total")
+    return {"student": student, "points": points, "total": sum(p for p in points.values() if p is not None),
+            "max_total": sum(max_points.values()) + sum(written.values()), "notes": notes, "tests": tests,
+            "answers": result.get("answers", {}),
+            "written": {gid: {"max": most, "text": answers.get(gid), "awaiting": gid in awaiting}
+                        for gid, most in written.items()}}
 
 
-def _number(x: float) -> str:
-    return f"{x:g}"
+def _number(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
 
 
-def write_gradebook(path: Path, rows: list[dict], test_ids: list[str]) -> None:
+def write_gradebook(path: Path, rows: list[dict], columns: list[str]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *test_ids, "total", "notes"])
+    writer.writerow(["student", *columns, "total", "notes"])
     for row in rows:
-        writer.writerow([row["student"], *(_number(row["points"][g]) for g in test_ids), _number(row["total"]),
+        writer.writerow([row["student"], *(_number(row["points"][g]) for g in columns), _number(row["total"]),
                          "; ".join(row["notes"])])
     write_atomic(Path(path), buffer.getvalue().encode())
 
@@ -264,12 +282,18 @@ def _fence(text: str) -> str:
 def feedback_markdown(row: dict, lesson: str, test_ids: list[str]) -> str:
     """A student's feedback. Hidden tests appear only as passed or failed, with the kind of error."""
     lines = [f"# {lesson}: feedback for {row['student']}", "",
-             f"**Total: {_number(row['total'])} / {_number(row['max_total'])} points**", "",
-             "| exercise | points | result |", "|---|---|---|"]
+             f"**Total: {_number(row['total'])} / {_number(row['max_total'])} points**", ""]
+    awaiting = sum(w["max"] for w in row["written"].values() if w["awaiting"])
+    if awaiting:
+        lines += [f"Written answers are graded by hand: {_number(awaiting)} point(s) not in this total yet.", ""]
+    lines += ["| exercise | points | result |", "|---|---|---|"]
     for gid in test_ids:
         t = row["tests"].get(gid)
         result = "not graded" if t is None else "passed" if t["passed"] else f"failed ({t['failure']['part']})"
         lines.append(f"| {gid} | {_number(row['points'][gid])} / {_number(t['max']) if t else '?'} | {result} |")
+    for gid, w in row["written"].items():
+        result = "written answer: graded by hand later" if w["awaiting"] else "not answered"
+        lines.append(f"| {gid} | {'-' if w['awaiting'] else 0} / {_number(w['max'])} | {result} |")
     for gid in test_ids:
         t = row["tests"].get(gid)
         if not t or t["passed"]:

@@ -9,8 +9,11 @@ does, so the course can also be dropped into nbgrader. Each exercise is two cell
   "points": 2``): a visible self-check the student runs, then hidden tests between
   ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``.
 
-Every other cell may be ``locked``. This module reads that format, checks it (clear errors name the
-cell), splits cells into their visible and hidden parts, and makes the student's version of a cell.
+A written answer is a Markdown answer cell that nbgrader grades by hand (``"solution": true, "grade":
+true, "points": 1``); the grader reports its points as awaiting manual grading. Every other cell may be
+``locked``; like every nbgrader cell, a locked cell has a ``grade_id`` of its own. This module reads that
+format, checks it (clear errors name the cell), splits cells into their visible and hidden parts, and
+makes the student's version of a cell.
 
     nb = read_source("solutions/01-gd/01-gd.ipynb")      # raises ValueError on a malformed exercise
     [c.grade_id for c in exercise_cells(nb)]             # ['lr-range', 'lr-range-tests', ...]
@@ -42,6 +45,11 @@ def role(cell) -> str:
 
 def grade_id(cell) -> str | None:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def written_answer(cell) -> bool:
+    """A Markdown answer cell: graded by hand, never automatically."""
+    return role(cell) == "answer" and cell["cell_type"] == "markdown"
 
 
 def points(cell) -> float:
@@ -91,14 +99,16 @@ def describe(cell, index: int) -> str:
 
 
 def validate(nb, name: str = "notebook") -> None:
-    """Raise ValueError naming the cell if the exercise markup is inconsistent."""
+    """Raise ValueError naming the cell if the exercise markup is inconsistent, or not nbgrader's."""
     seen = {}
     for i, cell in enumerate(nb["cells"]):
         where = f"{name}: {describe(cell, i)}"
         r, gid, src = role(cell), grade_id(cell), cell["source"]
-        if r in ("answer", "tests"):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if r != "plain":
             if not gid or not isinstance(gid, str):
-                raise ValueError(f"{where}: an nbgrader {r} cell needs a 'grade_id' (a unique name).")
+                raise ValueError(f"{where}: an nbgrader {r} cell needs a 'grade_id', a name unique in the lesson "
+                                 f"(nbgrader refuses any marked cell without one).")
             if gid in seen:
                 raise ValueError(f"{where}: grade_id {gid!r} is also used by cell {seen[gid]}; ids must be unique.")
             seen[gid] = i
@@ -114,6 +124,12 @@ def validate(nb, name: str = "notebook") -> None:
             _regions(src, BEGIN_SOLUTION, END_SOLUTION, where)
             if BEGIN_HIDDEN in src:
                 raise ValueError(f"{where}: hidden tests belong in a test cell, not an answer cell.")
+            if cell["cell_type"] == "markdown" and not (meta.get("grade") and "points" in meta and points(cell) >= 0):
+                raise ValueError(f'{where}: a written answer (a Markdown answer cell) is graded by hand: give it '
+                                 f'"grade": true and its "points", as nbgrader requires.')
+            if cell["cell_type"] == "code" and meta.get("grade"):
+                raise ValueError(f'{where}: a code answer earns its points in its test cell; set its "grade" '
+                                 f'to false.')
         elif BEGIN_SOLUTION in src or BEGIN_HIDDEN in src:
             raise ValueError(f"{where}: solution or hidden-test markers in a cell that is not an nbgrader "
                              f"answer or test cell; mark the cell (see docs/authoring.md).")

@@ -4,7 +4,8 @@ For every lesson folder ``solutions/NN-name/``, ``release`` writes ``lessons/NN-
 
 * each notebook with solutions replaced by a prompt (``# YOUR CODE HERE`` / ``raise
   NotImplementedError()``), hidden tests removed, every output, execution count and widget state
-  cleared, and answer cells stripped of attachments;
+  cleared, answer cells stripped of attachments, and the pairing with the lesson's text source
+  (jupytext metadata, the cell ids' copy in the metadata) left out;
 * answer and test cells tagged ``raises-exception``, so that nbval, running the lesson top to bottom,
   expects an unfinished exercise to fail in its own cells and checks that the rest of the lesson runs;
 * every other file of the folder (data, the lesson's ``selfcheck.py``) copied as it is.
@@ -36,10 +37,11 @@ def release_notebook(nb, name: str = "notebook") -> nbformat.NotebookNode:
     nbk.validate(nb, name)
     out = copy.deepcopy(nb)
     out.metadata.pop("widgets", None)                      # saved widget state is output too
+    out.metadata.pop("jupytext", None)                     # the pairing with the source (optcourse build)
     for i, cell in enumerate(out.cells):
         r = nbk.role(cell)
         cell.source = nbk.student_source(cell, f"{name}: {nbk.describe(cell, i)}")
-        for key in VOLATILE_CELL_METADATA:
+        for key in (*VOLATILE_CELL_METADATA, "id"):        # "id": the source's copy of the cell id
             cell.metadata.pop(key, None)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None

@@ -9,12 +9,11 @@ import copy
 import sys
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
+from optcourse.course.build import execute  # noqa: E402
 from optcourse.course.release import notebook_text, release_notebook  # noqa: E402
 
 LESSON = HERE / "solutions" / "00-sample"
@@ -31,9 +30,9 @@ def tests(gid, points, source):
                                                         "grade_id": gid, "points": points, "schema_version": 3}})
 
 
-def locked(source):
+def locked(gid, source):
     return new_code_cell(source, metadata={"nbgrader": {"grade": False, "solution": False, "locked": True,
-                                                        "grade_id": None, "schema_version": 3}})
+                                                        "grade_id": gid, "schema_version": 3}})
 
 
 SOLUTIONS = {
@@ -60,7 +59,7 @@ def source_notebook():
     nb = new_notebook(cells=[
         new_markdown_cell("# 00. A sample lesson\n\nThree small exercises, used only by the tests of the "
                           "course machinery."),
-        locked("import numpy as np\nfrom selfcheck import check"),
+        locked("imports", "import numpy as np\nfrom selfcheck import check"),
         new_markdown_cell("## Exercise 1 (2 points)\n\nWrite `sum_of_squares(x)`."),
         answer("squares", SOLUTIONS["squares"]),
         tests("squares-tests", 2, '''check("squares", sum_of_squares)
@@ -86,7 +85,7 @@ np.testing.assert_allclose(x, -np.full(3, 1 + 1.5 + 1.75))
 ### END HIDDEN TESTS'''),
         new_markdown_cell("## Exercise 3 (1 point)\n\nThe condition number of `H`, as a float named "
                           "`condition`."),
-        locked("H = np.diag([10.0, 0.5])\nH"),
+        locked("hessian", "H = np.diag([10.0, 0.5])\nH"),
         answer("condition", SOLUTIONS["condition"]),
         tests("condition-tests", 1, '''check("condition", condition)
 ### BEGIN HIDDEN TESTS
@@ -192,11 +191,8 @@ print(json.dumps({"tests": {"squares-tests": {"points": 2, "passed": True}}}))''
 
 
 def main():
-    nb = source_notebook()
     LESSON.mkdir(parents=True, exist_ok=True)
-    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(LESSON)}}).execute()
-    for cell in nb.cells:                       # keep the saved notebook free of run-specific metadata
-        cell.metadata.pop("execution", None)
+    nb = execute(source_notebook(), LESSON, "00-sample")        # as optcourse build runs a lesson
     (LESSON / "00-sample.ipynb").write_text(notebook_text(nb))
     lesson = release_notebook(nb)
     SUBMISSIONS.mkdir(exist_ok=True)
