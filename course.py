@@ -22,6 +22,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / "optcourse-installed.txt"
 PINS = ROOT / "binder" / "requirements.txt"  # the versions the course is tested with, Binder's too
+NBGRADER_SERVER_PARTS = ("formgrader", "assignment_list", "course_list", "validate_assignment")
 
 
 def setup() -> None:
@@ -37,6 +38,14 @@ def setup() -> None:
     subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-c", str(PINS), "-e", f"{ROOT}[test]"],
                    check=True)
+    # The tests use nbgrader's Python API only; its JupyterLab menus would only puzzle students. An
+    # instructor who grades with nbgrader turns them back on with `jupyter labextension enable ...`.
+    quiet = dict(check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([str(PYTHON), "-m", "jupyter", "labextension", "disable", "--level=sys_prefix",
+                    "@jupyter/nbgrader"], **quiet)
+    for part in NBGRADER_SERVER_PARTS:
+        subprocess.run([str(PYTHON), "-m", "jupyter", "server", "extension", "disable", "--sys-prefix",
+                        f"nbgrader.server_extensions.{part}"], **quiet)
     STAMP.write_text(wanted)
 
 
