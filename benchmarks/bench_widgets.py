@@ -15,7 +15,8 @@ Run from the repository root:
     python benchmarks/bench_widgets.py --starts 2000
 
 Medians of ``--repeats`` timings (``time.perf_counter``) after one warm-up. Nothing is asserted:
-this measures. The time a browser needs to show the PNG is not included (it is local and small).
+this measures the kernel's side only. What a student waits for, from releasing a slider to the new
+picture in the browser, is measured by ``bench_widget_latency.py``.
 """
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ def playground_table(surface: str, steps: int, repeats: int) -> None:
     rows = [
         ("run the optimizers (optcourse.runner.run)", t_runs),
         ("  + move the artists (set_data, loss axis limits, legend)", t_update - t_runs),
-        ("paint paths and loss panel over the saved contours", t_render),
+        ("paint the moving lines over the saved layers", t_render),
         ("encode the PNG (Pillow, compression level 1)", t_png),
         ("total: Playground.rerun()", t_total),
         ("reference: same runs, canvas.draw() + savefig(png)", t_plain),

@@ -38,7 +38,7 @@ from .linear_cg import linear_cg
 from .minimize import minimize
 from .plots import MINIMUM_STYLE, OUTLINE, PALETTE, START_STYLE, draw_landscape, line_kwargs
 from .surfaces import quadratic
-from .widgets import Experiment, _fixed_axes, _int_slider, _log_slider, _slider
+from .widgets import Experiment, _fixed_axes, _int_slider, _log_slider, _slider, clear_plotted
 
 
 # =================================================================================================
@@ -187,6 +187,21 @@ class ZigZagWidget(Experiment):
         self.start_control = _slider("start at (°)", start_degrees, 0.0, 360.0, 0.5, ".1f")
         self._watch(self.kappa_control, self.angle_control, self.start_control)
         self.ax_map, self.ax_gap = _fixed_axes(self.figure, [(0.06, 0.12, 0.36, 0.8), (0.53, 0.12, 0.44, 0.8)])
+        # The map keeps its contours for each (κ, angle) and moves the paths over them; the right-hand
+        # panel is replotted on every change, over its kept frame (see LiveFigure).
+        self.paths = {}
+        for name, label in (("gd", "steepest descent"), ("cg", "conjugate gradient")):
+            kw = line_kwargs(name)
+            kw["markevery"] = 1
+            kw["markersize"] = 4
+            (self.paths[name],) = self.ax_map.plot([], [], label=label, path_effects=OUTLINE, zorder=4, **kw)
+        (self.minimum_marker,) = self.ax_map.plot([0.0], [0.0], **MINIMUM_STYLE)
+        (self.start_marker,) = self.ax_map.plot([], [], **START_STYLE)
+        self.ax_map.set_aspect("equal")
+        self.ax_map.legend(loc="lower right", fontsize=8, framealpha=0.9)
+        self._landscape, self._drawn = [], None
+        self.live.dynamic_artists = [*self.paths.values(), self.minimum_marker, self.start_marker]
+        self.live.dynamic_data_axes = [self.ax_gap]
         self._assemble([widgets.HBox([self.kappa_control, self.angle_control, self.start_control])])
         self.refresh()
 
@@ -203,21 +218,20 @@ class ZigZagWidget(Experiment):
     def update(self) -> str:
         kappa = float(self.kappa_control.value)
         surface, A, sd, cg = self.runs()
-        for ax in (self.ax_map, self.ax_gap):
-            ax.clear()
-        draw_landscape(self.ax_map, surface, n=120, levels=16, minima=False)
+        drawn = (kappa, float(self.angle_control.value))
+        if self._drawn != drawn:                  # new contours only when the quadratic changed
+            for a in self._landscape:
+                a.remove()
+            self._landscape = draw_landscape(self.ax_map, surface, n=120, levels=16, minima=False)
+            self._drawn = self.live.layer_keys[self.ax_map] = drawn
+        clear_plotted(self.ax_gap)
         for result, name, label in ((sd, "gd", "steepest descent"), (cg, "cg", "conjugate gradient")):
-            kw = line_kwargs(name)
-            kw["markevery"] = 1
-            kw["markersize"] = 4
-            self.ax_map.plot(result.path[:, 0], result.path[:, 1], label=label, path_effects=OUTLINE, zorder=4, **kw)
+            self.paths[name].set_data(result.path[:, 0], result.path[:, 1])
             gap = np.maximum(result.fun_path / result.fun_path[0], 1e-32)
             self.ax_gap.plot(np.arange(len(gap)), gap, label=label, **line_kwargs(name, len(gap)))
-        self.ax_map.plot([0.0], [0.0], **MINIMUM_STYLE)
-        self.ax_map.plot(*self.start, **START_STYLE)
-        self.ax_map.set_aspect("equal")
+        x0, y0 = self.start
+        self.start_marker.set_data([x0], [y0])
         self.ax_map.set_title(f"κ = {kappa:.0f}: exact line searches", fontsize=10)
-        self.ax_map.legend(loc="lower right", fontsize=8, framealpha=0.9)
         shown = min(sd.nit, 60)
         steps = np.arange(shown + 1)
         self.ax_gap.plot(steps, steepest_descent_bound(kappa, steps) ** 2, color=PALETTE["sand"], linewidth=6,
@@ -270,6 +284,8 @@ class CGSpectrumWidget(Experiment):
         self._watch(self.kappa_control, self.outliers_control, self.width_control)
         self.ax_spectrum, self.ax_error = _fixed_axes(self.figure, [(0.07, 0.13, 0.33, 0.77),
                                                                     (0.50, 0.13, 0.47, 0.77)])
+        # Both panels are replotted on every change, over frames kept while their limits stay.
+        self.live.dynamic_data_axes = [self.ax_spectrum, self.ax_error]
         self._assemble([widgets.HBox([self.kappa_control, self.outliers_control, self.width_control])])
         self.refresh()
 
@@ -292,7 +308,7 @@ class CGSpectrumWidget(Experiment):
         lam, errors, result = self.solve()
         kappa = lam[-1] / lam[0]
         for ax in (self.ax_spectrum, self.ax_error):
-            ax.clear()
+            clear_plotted(ax)
         self.ax_spectrum.plot(np.arange(1, self.n + 1), lam, ".", color=PALETTE["indigo"], markersize=3)
         self.ax_spectrum.set(yscale="log", xlabel="index i", ylabel="eigenvalue λ_i",
                              title=f"{self.n} eigenvalues, κ = {kappa:.3g}")

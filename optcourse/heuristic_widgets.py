@@ -47,6 +47,8 @@ class AnnealingWidget(Experiment):
         self.ax_temperature.set_ylabel("temperature")
         (self.temperature_line,) = self.ax_temperature.plot([], [], "--", color=PALETTE["teal"], label="T")
         self.ax_value.legend(handles=[self.best_line, self.temperature_line], loc="upper right", fontsize=8)
+        # Only the chain, the best point and the two curves move: the rest is drawn once and kept.
+        self.live.dynamic_artists = [self.path, self.best, self.best_line, self.temperature_line]
         self._assemble([widgets.HBox([self.t0_control, self.cooling_control]),
                         widgets.HBox([self.step_control, self.seed_control])])
         self.refresh()

@@ -22,7 +22,7 @@ import numpy as np
 
 from .plots import MINIMUM_STYLE, PALETTE, START_STYLE, draw_landscape
 from .surfaces import quadratic
-from .widgets import Experiment, _fixed_axes, _log_slider, _slider
+from .widgets import Experiment, _fixed_axes, _log_slider, _slider, clear_plotted
 
 
 def _hessian(H) -> np.ndarray:
@@ -74,6 +74,17 @@ def descent_angle(H, x, x_star=None) -> float:
     if not np.any(minus_gradient):
         raise ValueError("the gradient is zero at x (H is singular along x* - x): no descent direction.")
     return _angle(minus_gradient, d)
+
+
+def _descent_angles(H, points) -> np.ndarray:
+    """:func:`descent_angle` at every row of ``points`` (minimum at 0), at once and without the checks:
+    for the widget, which needs a whole circle of them on every change of κ."""
+    d = -np.asarray(points, dtype=float)
+    minus_gradient = d @ H.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.einsum("ij,ij->i", minus_gradient, d) / (np.linalg.norm(minus_gradient, axis=1)
+                                                          * np.linalg.norm(d, axis=1))
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
 
 
 def worst_descent_angle(condition_number: float) -> float:
@@ -156,6 +167,17 @@ class ConditioningWidget(Experiment):
         self._watch(self.kappa_control, self.position_control, self.walk_control)
         self.ax_map, self.ax_angle, self.ax_turn = _fixed_axes(
             self.figure, [(0.045, 0.13, 0.27, 0.76), (0.40, 0.13, 0.26, 0.76), (0.725, 0.13, 0.26, 0.76)])
+        # The map keeps its contours for each κ and moves the walk and the arrows over them; the two
+        # right-hand panels are replotted on every change, over their kept frames (see LiveFigure).
+        self._landscape, self._drawn, self._made = [], None, []
+        (self.walk_line,) = self.ax_map.plot([], [], color="0.3", linewidth=1.0, zorder=2)
+        (self.here_marker,) = self.ax_map.plot([], [], marker="o", color=PALETTE["rose"], markeredgecolor="black",
+                                               zorder=7)
+        (self.to_minimum_line,) = self.ax_map.plot([], [], color=PALETTE["green"], linestyle="--", linewidth=1.0)
+        (self.minimum_marker,) = self.ax_map.plot([0.0], [0.0], **MINIMUM_STYLE)
+        self.ax_map.set_aspect("equal")
+        self._moving = [self.walk_line, self.here_marker, self.to_minimum_line, self.minimum_marker]
+        self.live.dynamic_data_axes = [self.ax_angle, self.ax_turn]
         self._assemble([widgets.HBox([self.kappa_control, self.position_control]),
                         widgets.HBox([self.walk_control])])
         self.refresh()
@@ -178,44 +200,50 @@ class ConditioningWidget(Experiment):
 
     def update(self) -> str:
         kappa, H, x0 = float(self.kappa_control.value), self.hessian, self.start
-        for ax in (self.ax_map, self.ax_angle, self.ax_turn):
-            ax.clear()
+        for ax in (self.ax_angle, self.ax_turn):
+            clear_plotted(ax)
+        for a in self._made:                      # the arrows and the start marker, made afresh below
+            a.remove()
         # Left: contours, the two directions at the start, and the gradient turning along the walk.
-        draw_landscape(self.ax_map, quadratic(kappa, 0), n=120, levels=14, minima=False)
-        self.ax_map.plot([0.0], [0.0], **MINIMUM_STYLE)
-        self.ax_map.set_aspect("equal")
+        if self._drawn != kappa:                  # new contours only when κ changed
+            for a in self._landscape:
+                a.remove()
+            self._landscape = draw_landscape(self.ax_map, quadratic(kappa, 0), n=120, levels=14, minima=False)
+            self._drawn = self.live.layer_keys[self.ax_map] = kappa
         g0 = H @ x0
         u = -g0 / np.linalg.norm(g0)
         t_star = self.line_search_step()
         walk = self.walk_control.value * t_star
         ts = np.linspace(0.0, 1.5 * t_star, 7)
         points = x0 + ts[:, None] * u
-        self.ax_map.plot(points[:, 0], points[:, 1], color="0.3", linewidth=1.0, zorder=2)
+        self.walk_line.set_data(points[:, 0], points[:, 1])
         minus_g = -(points @ H)
         lengths = np.linalg.norm(minus_g, axis=1, keepdims=True)
         arrows = np.divide(minus_g, lengths, out=np.zeros_like(minus_g), where=lengths > 0) * 0.8
-        self.ax_map.quiver(points[1:, 0], points[1:, 1], arrows[1:, 0], arrows[1:, 1], angles="xy",
-                           scale_units="xy", scale=1, color=PALETTE["rose"], alpha=0.45, width=0.007, zorder=4)
+        self._made = [self.ax_map.quiver(points[1:, 0], points[1:, 1], arrows[1:, 0], arrows[1:, 1], angles="xy",
+                                           scale_units="xy", scale=1, color=PALETTE["rose"], alpha=0.45, width=0.007,
+                                           zorder=4)]
         here = x0 + walk * u
         minus_g_here = -(H @ here)
         if np.linalg.norm(minus_g_here) > 1e-12 * np.linalg.norm(g0):
             arrow = minus_g_here / np.linalg.norm(minus_g_here) * 1.1
-            self.ax_map.quiver([here[0]], [here[1]], [arrow[0]], [arrow[1]], angles="xy", scale_units="xy",
-                               scale=1, color=PALETTE["rose"], edgecolor="black", linewidth=0.5, width=0.012,
-                               zorder=6)
-        self.ax_map.plot(*here, marker="o", color=PALETTE["rose"], markeredgecolor="black", zorder=7)
+            self._made.append(self.ax_map.quiver([here[0]], [here[1]], [arrow[0]], [arrow[1]], angles="xy",
+                                                   scale_units="xy", scale=1, color=PALETTE["rose"],
+                                                   edgecolor="black", linewidth=0.5, width=0.012, zorder=6))
+        self.here_marker.set_data([here[0]], [here[1]])
         to_min = -x0 / np.linalg.norm(x0) * 1.3
-        self.ax_map.quiver([x0[0], x0[0]], [x0[1], x0[1]], [1.3 * u[0], to_min[0]], [1.3 * u[1], to_min[1]],
-                           angles="xy", scale_units="xy", scale=1, color=["black", PALETTE["green"]],
-                           width=0.012, zorder=5)
-        self.ax_map.plot([x0[0], 0.0], [x0[1], 0.0], color=PALETTE["green"], linestyle="--", linewidth=1.0)
-        self.ax_map.plot(*x0, **START_STYLE)
+        self._made.append(self.ax_map.quiver([x0[0], x0[0]], [x0[1], x0[1]], [1.3 * u[0], to_min[0]],
+                                               [1.3 * u[1], to_min[1]], angles="xy", scale_units="xy", scale=1,
+                                               color=["black", PALETTE["green"]], width=0.012, zorder=5))
+        self.to_minimum_line.set_data([x0[0], 0.0], [x0[1], 0.0])
+        self._made += self.ax_map.plot(*x0, **START_STYLE)           # last: over the arrows at the start
+        self.live.dynamic_artists = [*self._moving, *self._made]
         self.ax_map.set_title(f"κ = {kappa:.0f}: −∇f (black), to the minimum (green)", fontsize=9)
         # Middle: the angle for every place on the circle.
         phis = np.linspace(0.0, 180.0, 361)
         circle = self.RADIUS * np.stack([np.cos(np.radians(phis)), np.sin(np.radians(phis))], axis=1)
         on_axis = np.isclose(phis % 90.0, 0.0)
-        angles = np.array([0.0 if axis else descent_angle(H, p) for p, axis in zip(circle, on_axis)])
+        angles = np.where(on_axis, 0.0, _descent_angles(H, circle))
         worst = worst_descent_angle(kappa)
         here_angle = descent_angle(H, x0)
         self.ax_angle.plot(phis, angles, color=PALETTE["indigo"], linewidth=1.8)

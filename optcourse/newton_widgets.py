@@ -32,7 +32,7 @@ from .linesearch import armijo_backtracking, wolfe_line_search
 from .plots import PALETTE, START_STYLE, draw_landscape
 from .roots import newton_root
 from .surfaces import get_surface
-from .widgets import Experiment, _fixed_axes, _int_slider, _log_slider, _slider
+from .widgets import Experiment, _fixed_axes, _int_slider, _log_slider, _slider, clear_plotted
 
 CONDITIONS = ("armijo", "wolfe", "strong wolfe")
 CONDITION_COLOURS = {"armijo": PALETTE["sand"], "wolfe": PALETTE["teal"], "strong wolfe": PALETTE["indigo"]}
@@ -252,6 +252,8 @@ class NewtonRootWidget(Experiment):
         self.function_control.observe(self._function_changed, names="value")
         self._watch(self.x0_control, self.steps_control)
         self.ax_f, self.ax_err = _fixed_axes(self.figure, [(0.06, 0.14, 0.52, 0.76), (0.68, 0.14, 0.30, 0.76)])
+        # Both panels are replotted on every change, over frames kept while their limits stay.
+        self.live.dynamic_data_axes = [self.ax_f, self.ax_err]
         self.result = None
         self._assemble([widgets.HBox([self.function_control]),
                         widgets.HBox([self.x0_control, self.steps_control])])
@@ -269,7 +271,7 @@ class NewtonRootWidget(Experiment):
         f, fprime, window, _, _ = ROOT_PROBLEMS[self.function_control.value]
         self.result = res = newton_root(f, fprime, float(self.x0_control.value), maxiter=self.steps_control.value)
         for ax in (self.ax_f, self.ax_err):
-            ax.clear()
+            clear_plotted(ax)
         finite = res.path[np.isfinite(res.path)]
         shown = finite[np.abs(finite) <= 2.5 * (window[1] - window[0])]       # keep the start readable
         lo, hi = min(window[0], shown.min()), max(window[1], shown.max())
@@ -325,6 +327,16 @@ class LineSearchWidget(Experiment):
         self._watch(self.angle_control, self.c1_control, self.c2_control, self.alpha0_control)
         self.ax_map, self.ax_line, self.ax_bands = _fixed_axes(
             self.figure, [(0.045, 0.13, 0.22, 0.78), (0.36, 0.38, 0.39, 0.53), (0.36, 0.12, 0.39, 0.17)])
+        # The map is drawn once; the line and the two chosen steps move over it. The two right-hand
+        # panels are replotted on every change, over their kept frames (see LiveFigure).
+        draw_landscape(self.ax_map, self.surface, n=100, levels=18)
+        (self.line_on_map,) = self.ax_map.plot([], [], color=PALETTE["rose"], linewidth=1.4)
+        self.chosen_on_map = [self.ax_map.plot([], [], "o", color=colour, markeredgecolor="black", zorder=7)[0]
+                              for colour in MARK_COLOURS[:2]]
+        self.ax_map.plot(*self.x, **START_STYLE)
+        self.ax_map.set_title("Rosenbrock from (−1.2, 1)", fontsize=9)
+        self.live.dynamic_artists = [self.line_on_map, *self.chosen_on_map]
+        self.live.dynamic_data_axes = [self.ax_line, self.ax_bands]
         self.chosen = {}
         self._assemble([widgets.HBox([self.angle_control, self.alpha0_control]),
                         widgets.HBox([self.c1_control, self.c2_control])])
@@ -340,8 +352,8 @@ class LineSearchWidget(Experiment):
     def update(self) -> str:
         s, x, p = self.surface, self.x, self.direction
         c1, c2, alpha0 = float(self.c1_control.value), float(self.c2_control.value), float(self.alpha0_control.value)
-        for ax in (self.ax_map, self.ax_line, self.ax_bands):
-            ax.clear()
+        for ax in (self.ax_line, self.ax_bands):
+            clear_plotted(ax)
         f0, g0 = s.value(x), s.gradient(x)
         alphas = np.linspace(0.005, self.ALPHA_MAX, 600)
         points = x + alphas[:, None] * p
@@ -355,13 +367,10 @@ class LineSearchWidget(Experiment):
                                      marks={f"backtracking: α = {back.alpha:.3g}": back.alpha,
                                             f"Wolfe search: α = {wolfe.alpha:.3g}": wolfe.alpha})
         self.ax_line.set_title(r"$\phi(\alpha) = f(x + \alpha p)$ along the line on the left", fontsize=9)
-        draw_landscape(self.ax_map, s, n=100, levels=18)
-        self.ax_map.plot(points[:, 0], points[:, 1], color=PALETTE["rose"], linewidth=1.4)
-        for result, colour in zip((back, wolfe), MARK_COLOURS):
-            if result.alpha > 0:
-                self.ax_map.plot(*(x + result.alpha * p), "o", color=colour, markeredgecolor="black", zorder=7)
-        self.ax_map.plot(*x, **START_STYLE)
-        self.ax_map.set_title("Rosenbrock from (−1.2, 1)", fontsize=9)
+        self.line_on_map.set_data(points[:, 0], points[:, 1])
+        for result, marker in zip((back, wolfe), self.chosen_on_map):
+            chosen = x + result.alpha * p
+            marker.set_data(*(([chosen[0]], [chosen[1]]) if result.alpha > 0 else ([], [])))
         parts = []
         for name in CONDITIONS:
             runs = step_intervals(alphas, masks[name])

@@ -10,11 +10,15 @@ r"""Live experiments for the lessons (ipywidgets 8): the optimizer playground an
 Put one as the last line of a cell. Each starts from defaults that show something worth seeing.
 
 **How the figure gets to the screen.** Each widget draws a matplotlib figure with the Agg renderer
-(no pyplot, no interactive backend) and shows it as a PNG in an ``ipywidgets.Image``. When a control
-moves, only the data of the existing artists changes (``set_data``), and the playground keeps the
-contours of each surface as a saved bitmap, so a redraw paints the paths and the loss panel over that
-background instead of drawing the figure again. Observers do their work at once and return: nothing
-waits for the browser, so the kernel never blocks.
+(no pyplot, no interactive backend) and shows it as a PNG in an ``ipywidgets.Image``; sliders send
+their value when released. What a student waits for after moving a control is the kernel's work
+(compute, draw, encode the PNG) plus about 30 ms of messaging and decoding in the browser
+(``benchmarks/bench_widget_latency.py`` measures it all, in Chromium), and drawing is most of the
+kernel's part: matplotlib spends tens of milliseconds on the ticks and labels of each axes. So a
+:class:`LiveFigure` keeps what did not change as bitmaps (each axes' frame and contours, each legend)
+and draws only the moving artists over them; a change redraws an axes' frame only when its limits,
+ticks or labels changed. Observers do their work at once and return: nothing waits for the browser,
+so the kernel never blocks.
 
 **Where no widget front end is present** (nbval, nbconvert to HTML or PDF, a static notebook viewer,
 a terminal), each widget still shows its figure. From inside the kernel a live front end cannot be
@@ -32,12 +36,16 @@ import html
 import inspect
 import io
 import math
+from collections import OrderedDict
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 import sympy as sp
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.spines import Spine
+from matplotlib.text import Text
 from PIL import Image as PILImage
 
 from . import optim
@@ -64,27 +72,57 @@ def png_bytes(canvas: FigureCanvasAgg) -> bytes:
     return out.getvalue()
 
 
-class LiveFigure:
-    """A matplotlib Figure drawn by Agg into an ``ipywidgets.Image``.
+def _plotted(ax) -> list:
+    """The artists plotted on ``ax``: lines, collections, patches, texts, images."""
+    return [*ax.collections, *ax.patches, *ax.lines, *ax.texts, *ax.images, *ax.artists, *ax.tables]
 
-    Artists listed in ``dynamic_artists`` and axes in ``dynamic_axes`` are the ones that change.
-    The first ``draw`` renders everything else once and saves it as a bitmap (one per
-    ``background_key``, e.g. one per surface); later draws paste that bitmap and paint only the
-    dynamic parts over it. ``invalidate()`` forgets the bitmaps (after the static part changed).
-    With no dynamic parts, every draw renders the whole figure.
+
+class LiveFigure:
+    """A matplotlib Figure drawn by Agg into an ``ipywidgets.Image``, redrawing only what changed.
+
+    A widget says what moves:
+
+    * ``dynamic_artists``: artists drawn afresh on every frame (paths, markers, moving lines);
+    * ``dynamic_data_axes``: axes whose plotted artists are all drawn afresh on every frame (for a
+      widget that clears and replots an axes on every change);
+    * ``dynamic_axes``: axes drawn whole on every frame, ticks included.
+
+    Everything else is static and painted from saved bitmaps. An axes is drawn, as matplotlib
+    draws it, in order of zorder: its background, then its children from the lowest zorder up. The
+    static children between moving ones are rendered once, alone, into transparent layers, one
+    for each kind of part next to each other, and each layer is kept while what it depends on
+    stays the same: the frame (background, spines) on the axes' place; the x axis (ticks, tick
+    labels, grid, label) on the x limits, scale, ticks and label, and the y axis likewise; the
+    titles on their texts; static data (contours, fixed curves) on the whole view, on
+    ``background_key`` and on ``layer_keys[ax]`` (a key the widget sets for what its static
+    artists show, e.g. the surface whose contours they are). A legend is a layer of its own, kept
+    while its texts and its place stay the same (matplotlib places one at "best" afresh from the
+    data). A redraw lays the layers and draws the moving artists in that same order (the layers
+    each axes starts with all in one ``restore_region`` when none changed), so the picture is the
+    one a full draw makes, and a change costs what it changed: tens of milliseconds for an axis
+    whose ticks must be drawn again (for new limits), a few for moving lines. Layers are kept for
+    the most recent views (``MAX_LAYERS``); ``invalidate()`` forgets them all.
+
+    With no moving parts declared, every draw renders the whole figure.
     """
+
+    MAX_LAYERS = 48
 
     def __init__(self, figsize, dpi: int = 88):
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         self.dynamic_artists: list = []
+        self.dynamic_data_axes: list = []
         self.dynamic_axes: list = []
         self.background_key = None
-        self._backgrounds: dict = {}
+        self.layer_keys: dict = {}
+        self._layers: OrderedDict = OrderedDict()     # key -> (x, y, RGBA rows bottom-up), or None if empty
+        self._stacked = None                          # (keys of the stacked layers, the stacked bitmap)
 
     def invalidate(self) -> None:
-        self._backgrounds.clear()
+        self._layers.clear()
+        self._stacked = None
 
     def draw(self) -> bytes:
         """Render, show the PNG in ``image`` and return it."""
@@ -93,31 +131,164 @@ class LiveFigure:
         self.image.value = png
         return png
 
-    def render(self) -> None:
-        """Bring the canvas's pixels up to date (over the saved background when there is one)."""
-        dynamic = self.dynamic_artists + self.dynamic_axes
-        if not dynamic:
-            self.canvas.draw()
-        else:
-            background = self._backgrounds.get(self.background_key)
-            if background is None:
-                shown = [a for a in dynamic if a.get_visible()]
-                for a in shown:
-                    a.set_visible(False)
-                self.canvas.draw()
-                background = self._backgrounds[self.background_key] = self.canvas.copy_from_bbox(self.figure.bbox)
-                for a in shown:
-                    a.set_visible(True)
-            self.canvas.restore_region(background)
-            renderer = self.canvas.get_renderer()
-            for a in dynamic:
-                if a.get_visible():
-                    a.draw(renderer)
-
     def full_png(self) -> bytes:
-        """The whole figure drawn from scratch (no saved background), as PNG; for checking."""
+        """The whole figure drawn from scratch (no saved layers), as PNG; for checking."""
         self.canvas.draw()
         return png_bytes(self.canvas)
+
+    # -- rendering ------------------------------------------------------------------------------
+    def render(self) -> None:
+        """Bring the canvas's pixels up to date (from the saved layers when there are moving parts)."""
+        fig = self.figure
+        if not (self.dynamic_artists or self.dynamic_data_axes or self.dynamic_axes) or any(
+                (fig.texts, fig.legends, fig.images, fig.lines, fig.patches, fig.artists, fig.subfigs)):
+            self.canvas.draw()
+            return
+        renderer = self.canvas.get_renderer()
+        axes = [ax for ax in fig.axes if ax.get_visible()]
+        for ax in axes:
+            ax.apply_aspect()              # the place an axes of fixed aspect takes for its limits
+        moving = {id(a) for a in self.dynamic_artists}
+        plans = [self._plan(ax, moving, renderer) for ax in axes]
+        for plan in plans:                 # render the missing layers first: each clears the canvas
+            for kind, key, what in plan:
+                if kind == "layer":
+                    self._layer(key, what)
+        # The layers an axes starts with (background, contours, ticks, ...) go into one bitmap with
+        # the others', as long as the axes overlaps no axes before it (a twin is painted in turn).
+        stacked, seen = [], []
+        for i, (ax, plan) in enumerate(zip(axes, plans)):
+            if not any(ax.bbox.overlaps(b) for b in seen):
+                while plans[i] and plans[i][0][0] == "layer":
+                    stacked.append(plans[i].pop(0)[1])
+            seen.append(ax.bbox)
+        if self._stacked is None or self._stacked[0] != stacked:
+            renderer.clear()
+            fig.patch.draw(renderer)
+            self._paint(stacked, renderer)
+            self._stacked = (stacked, self.canvas.copy_from_bbox(fig.bbox))
+        else:
+            self.canvas.restore_region(self._stacked[1])
+        for plan in plans:
+            for kind, key, what in plan:
+                if kind == "layer":
+                    self._paint([key], renderer)
+                else:
+                    for a in what:
+                        a.draw(renderer)
+        while len(self._layers) > self.MAX_LAYERS:     # forget the layers used longest ago
+            self._layers.popitem(last=False)
+
+    def _plan(self, ax, moving: set, renderer) -> list:
+        """How to paint ``ax``: a list of ("layer", key, paint) and ("draw", None, artists) steps, in
+        matplotlib's drawing order (background first, then children by zorder, ties by age).
+
+        Static children of one kind next to each other share a layer, keyed by what they depend
+        on: the frame (background, spines) on the axes' place; the x axis (ticks, tick labels,
+        grid, label) on the x limits, scale, ticks and label; the y axis likewise; titles on their
+        texts; static data (contours, fixed curves) on the whole view, ``background_key`` and
+        ``layer_keys[ax]``. So new y limits redraw the y axis and the static data only."""
+        if ax in self.dynamic_axes:
+            return [("draw", None, [ax])]
+        if ax in self.dynamic_data_axes:
+            moving = moving | {id(a) for a in _plotted(ax)}
+        legend = ax.get_legend()
+        children = sorted((c for c in ax.get_children() if c is not ax.patch and c.get_visible()),
+                          key=lambda c: c.get_zorder())
+        common = ("axes", id(ax), self.figure.bbox.bounds, ax.get_position().bounds)
+        x_view = (ax.get_xlim(), ax.get_xscale(), tuple(ax.get_xticks()), ax.get_xlabel())
+        y_view = (ax.get_ylim(), ax.get_yscale(), tuple(ax.get_yticks()), ax.get_ylabel())
+        texts = {id(t) for t in ax.texts}
+        plan = []
+
+        def kind_and_key(c):
+            if c is ax.patch or isinstance(c, Spine):
+                return "frame", ()
+            if c is ax.xaxis:
+                return "x", x_view
+            if c is ax.yaxis:
+                return "y", y_view
+            if isinstance(c, Text) and id(c) not in texts:              # the three titles
+                return "title", (c.get_text(),)
+            # static data, and anything else: the whole view. By kind, not id: clearing an axes
+            # makes new artists; what they show is in the view and the keys the widget sets.
+            return "data", (x_view, y_view, ax.get_aspect(), self.background_key, self.layer_keys.get(ax),
+                            type(c).__name__, c.get_zorder())
+
+        def add_static(c):
+            kind, key = kind_and_key(c)
+            if plan and plan[-1][0] == "layer" and plan[-1][1][len(common)] == kind:
+                _, old_key, members = plan.pop()
+                members.append(c)
+                key = old_key + (key,)
+            else:
+                members, key = [c], common + (kind, key)
+            plan.append(("layer", key, members))
+
+        def add_draw(artist):
+            if plan and plan[-1][0] == "draw":
+                plan[-1][2].append(artist)
+            else:
+                plan.append(("draw", None, [artist]))
+
+        add_static(ax.patch)
+        for c in children:
+            if c is legend:
+                # A legend is a layer of its own, kept while its texts and its place stay the same.
+                # Where it goes, matplotlib works out afresh (for loc="best" from the data under it:
+                # one of nine places, and a layer is kept for each).
+                where = tuple(np.round(legend.get_window_extent(renderer).bounds, 2))
+                key = ("legend", id(ax), self.figure.bbox.bounds, tuple(t.get_text() for t in legend.get_texts()),
+                       where)
+                plan.append(("layer", key, None))
+            elif id(c) in moving:
+                add_draw(c)
+            else:
+                add_static(c)
+        # What paints each layer: the legend alone, or the axes with only the layer's members on.
+        return [(kind, key, what) if kind == "draw" else
+                (kind, key, (lambda: legend.draw(renderer)) if what is None else
+                 (lambda members=what: self._draw_only(ax, members, renderer)))
+                for kind, key, what in plan]
+
+    @staticmethod
+    def _draw_only(ax, members, renderer) -> None:
+        """Draw ``ax`` with only ``members`` (its background among them, or not) switched on."""
+        keep = {id(a) for a in members}
+        off = [a for a in (ax.patch, *ax.get_children()) if id(a) not in keep and a.get_visible()]
+        for a in off:
+            a.set_visible(False)
+        try:
+            ax.draw(renderer)
+        finally:
+            for a in off:
+                a.set_visible(True)
+
+    def _layer(self, key, paint) -> None:
+        """Make sure the layer ``key`` is saved: render it alone on a clear canvas if it is not."""
+        if key in self._layers:
+            self._layers.move_to_end(key)
+            return
+        self.canvas.get_renderer().clear()              # transparent
+        paint()
+        rgba = np.asarray(self.canvas.buffer_rgba())
+        rows, cols = np.flatnonzero(rgba[:, :, 3].any(axis=1)), np.flatnonzero(rgba[:, :, 3].any(axis=0))
+        if rows.size:
+            crop = rgba[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1][::-1]      # draw_image wants bottom-up rows
+            self._layers[key] = (int(cols[0]), int(rgba.shape[0] - 1 - rows[-1]), np.ascontiguousarray(crop))
+        else:
+            self._layers[key] = None
+
+    def _paint(self, keys, renderer) -> None:
+        """Lay the saved layers ``keys`` over the canvas, in order (alpha blended, as Agg draws)."""
+        gc = renderer.new_gc()
+        try:
+            for key in keys:
+                layer = self._layers.get(key)
+                if layer is not None:
+                    renderer.draw_image(gc, *layer)
+        finally:
+            gc.restore()
 
 
 class Experiment(widgets.VBox):
@@ -131,6 +302,7 @@ class Experiment(widgets.VBox):
         self.figure = self.live.figure
         self.status = widgets.HTML()
         self._quiet = False
+        self._legend_made_from: dict = {}
 
     def _assemble(self, rows) -> None:
         self.children = [*rows, self.live.image, self.status]
@@ -155,7 +327,8 @@ class Experiment(widgets.VBox):
     def refresh(self) -> bytes:
         """Recompute, move the artists, redraw; returns the PNG shown."""
         try:
-            message = self.update()
+            with matplotlib.rc_context(FIXED_TITLES):
+                message = self.update()
         except (ValueError, TypeError, ArithmeticError) as error:
             message = f'<span style="color:{PALETTE["wine"]}">{html.escape(str(error))}</span>'
         self.status.value = message or ""
@@ -164,6 +337,17 @@ class Experiment(widgets.VBox):
     def update(self) -> str:
         """Subclasses: recompute and move the artists; return the status line (HTML)."""
         raise NotImplementedError
+
+    def _legend(self, ax, handles=None, labels=None, **kwargs) -> None:
+        """``ax.legend(...)``, unless the legend it would make is the one already there (the same
+        handles, labels and options): making a legend takes milliseconds, and a kept one keeps its
+        saved picture (see :class:`LiveFigure`)."""
+        if handles is None:
+            handles, labels = ax.get_legend_handles_labels()
+        made_from = (tuple(map(id, handles)), tuple(labels), sorted(kwargs.items()))
+        if ax.get_legend() is None or self._legend_made_from.get(ax) != made_from:
+            ax.legend(handles, labels, **kwargs)
+            self._legend_made_from[ax] = made_from
 
     def png(self) -> bytes:
         """The figure as the widget shows it now, as PNG bytes."""
@@ -197,9 +381,51 @@ def _int_slider(description, value, low, high, step=1):
                              style={"description_width": "initial"})
 
 
+def clear_plotted(ax) -> None:
+    """``ax.clear()`` for a widget that replots an axes on every change, without rebuilding the axes.
+
+    Removes what was plotted (lines, collections, patches, texts, images) and the legend, restarts
+    the colour cycle, and lets the next plot set the data limits afresh, with autoscaling on. Limits
+    set by hand, scales, ticks, labels and titles stay until set again, and the widget sets them on
+    every change anyway. ``clear()`` would also throw away the axes' tick objects, and making them
+    again (dozens on a log axis) costs more than drawing them."""
+    for a in _plotted(ax):
+        a.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    ax.set_prop_cycle(None)
+    ax.ignore_existing_data_limits = True
+    ax.set_autoscale_on(True)
+
+
+# Nothing is drawn above an axes in these figures, so a title can sit at its usual place without
+# matplotlib measuring the ticks on every draw to check (a quarter of the time of drawing an axes).
+# In force when the axes are made and while a widget updates (where some clear and redraw an axes).
+FIXED_TITLES = {"axes.titley": 1.0}
+
+
 def _fixed_axes(fig, rects):
     """Axes at fixed positions, so that a saved background stays aligned with what is drawn on it."""
-    return [fig.add_axes(r) for r in rects]
+    with matplotlib.rc_context(FIXED_TITLES):
+        return [fig.add_axes(r) for r in rects]
+
+
+def _round_limits(ax, which: str = "y") -> None:
+    """Widen an axis's limits to the ticks just outside them: decades on a log scale (when the
+    limits span two decades or more: a narrower range would be squashed), round numbers on a
+    linear one.
+
+    Called after ``autoscale_view``: small changes of the data then leave the limits, and so the
+    saved picture of the axis (see :class:`LiveFigure`), alone. Autoscaling stays on."""
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    low, high = sorted(axis.get_view_interval())
+    if not (np.isfinite(low) and np.isfinite(high)) or low == high:
+        return
+    if axis.get_scale() == "log" and not (low > 0 and high / low >= 100):
+        return
+    with matplotlib.rc_context({"axes.autolimit_mode": "round_numbers"}):
+        low, high = axis.get_major_locator().view_limits(low, high)
+    (ax.set_ylim if which == "y" else ax.set_xlim)(low, high, auto=None)
 
 
 def _gap_for_log(values, minimum):
@@ -351,8 +577,8 @@ class Playground(Experiment):
         (self.start_marker,) = self.ax_path.plot([], [], label="start", **START_STYLE)
         self.minimum_handle = self.ax_path.plot([], [], label="minimum", **MINIMUM_STYLE)[0]
         self._landscapes: dict = {}
-        self._moving = [*self.path_lines.values(), *self.end_markers.values(), self.start_marker]
-        self.live.dynamic_axes = [self.ax_loss]
+        self._moving = [*self.path_lines.values(), *self.end_markers.values(), self.start_marker,
+                        *self.loss_lines.values()]
 
         # -- wiring --
         self.surface_control.observe(self._surface_changed, names="value")
@@ -509,9 +735,10 @@ class Playground(Experiment):
         self.ax_loss.set_ylabel("f(x) - f*" if known else "f(x)")
         self.ax_loss.relim(visible_only=True)
         self.ax_loss.autoscale_view()
+        _round_limits(self.ax_loss)
         handles = [self.start_marker, *([self.minimum_handle] if known else []), *(self.path_lines[n] for n in shown)]
-        self.ax_loss.legend(handles, [h.get_label() for h in handles], loc="upper right", fontsize=8,
-                            framealpha=0.9)
+        self._legend(self.ax_loss, handles, [h.get_label() for h in handles], loc="upper right", fontsize=8,
+                     framealpha=0.9)
         return self._summary(shown, known)
 
     def _summary(self, shown, known) -> str:
@@ -616,6 +843,9 @@ class TaylorWidget(Experiment):
             self._taylor_contours.remove()
         self._taylor_contours = self.ax_map.contour(self._X, self._Y, T, levels=self.levels,
                                                     colors=PALETTE["wine"], linewidths=1.1, linestyles="--")
+        # f's contours and the frames are kept; T_k's contours and the curves are drawn over them.
+        self.live.dynamic_artists = [self._taylor_contours, self.centre_marker, self.f_line, self.t_line,
+                                     self.centre_point]
         self.centre_marker.set_data([a], [b])
         self.ax_map.set_title(f"f (grey) and its Taylor polynomial of order {k} (dashed)", fontsize=10)
         xs = self._xs
@@ -627,7 +857,7 @@ class TaylorWidget(Experiment):
         spread = np.ptp(f_slice) or 1.0
         self.ax_line.set_xlim(xs[0], xs[-1])
         self.ax_line.set_ylim(f_slice.min() - 0.5 * spread, f_slice.max() + 0.5 * spread)
-        self.ax_line.legend(loc="upper right", fontsize=8)
+        self._legend(self.ax_line, loc="upper right", fontsize=8)
         numeric = sp.expand(self.polynomial(k, (sp.Float(a, 4), sp.Float(b, 4))))
         self.formula.value = rf"$T_{k}(x, y) \approx {sp.latex(sp.N(numeric, 3))}$"
         return ""
@@ -703,6 +933,7 @@ class MomentumWidget(Experiment):
             (predicted,) = self.ax_loss.plot([], [], color=optimizer_style(name).color, linestyle=":", linewidth=1.2)
             self.lines[name] = (path, loss, predicted)
         (self.start_marker,) = self.ax_path.plot([], [], **START_STYLE)
+        self._moving = [self.start_marker, *(a for lines in self.lines.values() for a in lines)]
         self._assemble([widgets.HBox([self.kappa_control, self.steps_control]),
                         widgets.HBox([self.lr_control, self.momentum_control, self.optimal_button])])
         self.runs: dict[str, Run] = {}
@@ -722,7 +953,9 @@ class MomentumWidget(Experiment):
             for a in self._landscape:
                 a.remove()
             self._landscape = draw_landscape(self.ax_path, self.surface, n=140, levels=18)
-            self._kappa_drawn = kappa
+            self._kappa_drawn = self.live.layer_keys[self.ax_path] = kappa
+            # The minimum's star stays over the paths, which end on it.
+            self.live.dynamic_artists = [*self._moving, *self._landscape[2:]]
         steps = self.steps_control.value
         self.runs = {"SGD": run("SGD", self.surface, steps, lr=lr, label="gradient descent"),
                      "Momentum": run("Momentum", self.surface, steps, lr=lr, momentum=beta,
@@ -740,10 +973,11 @@ class MomentumWidget(Experiment):
                 predicted.set_data(k, np.maximum(gap[0] * rates[name] ** (2.0 * k), EPS))
         self.start_marker.set_data([self.surface.start[0]], [self.surface.start[1]])
         # From the resolution of f up to a little above the start: a diverging run leaves the top.
+        # The bottom is a power of ten, so that the limits (and the kept frame) change only now and then.
         lowest = min(np.nanmin(self.lines[n][1].get_ydata()) for n in self.lines)
         self.ax_loss.set_xlim(0, steps)
-        self.ax_loss.set_ylim(max(EPS, lowest / 10), 10 * self.runs["SGD"].loss[0])
-        self.ax_loss.legend(loc="lower left", fontsize=8)
+        self.ax_loss.set_ylim(10.0 ** math.floor(math.log10(max(EPS, lowest / 10))), 10 * self.runs["SGD"].loss[0])
+        self._legend(self.ax_loss, loc="lower left", fontsize=8)
         self.ax_path.set_title(f"condition number {kappa:.0f}", fontsize=10)
         best_lr, best_beta = optimal_momentum(kappa)
         return (f"rate per step (error shrinks by this factor; dotted: the loss it predicts): gradient descent "
@@ -890,7 +1124,10 @@ class BatchNoiseWidget(Experiment):
             rng = np.random.default_rng(seed)
             measured = []
             for size in sizes:      # 200 batches without replacement, as the minibatches are drawn
-                picks = rng.random((200, len(G))).argsort(axis=1)[:, :size]
+                # A batch: the samples with the `size` smallest of N uniform numbers (a random subset;
+                # argpartition finds the same subset as a full argsort would, in linear time).
+                keys = rng.random((200, len(G)))
+                picks = keys.argpartition(size - 1, axis=1)[:, :size] if size < len(G) else np.arange(len(G))[None]
                 deviation = G[picks].mean(axis=1) - G.mean(axis=0)
                 measured.append(math.sqrt((deviation ** 2).sum(axis=1).mean()))
             self.measured_line.set_data(sizes[:-1], measured[:-1])       # the full batch has no noise
@@ -901,6 +1138,10 @@ class BatchNoiseWidget(Experiment):
             self.ax_noise.relim()
             self.ax_noise.autoscale_view()
             self._seed_drawn = seed
+            # The contours and the noise curves of this data set are kept; only the runs move.
+            self.live.layer_keys[self.ax_path] = self.live.layer_keys[self.ax_noise] = seed
+            self.live.dynamic_artists = [self.start_marker, self.current_point,
+                                         *(a for lines in self.lines.values() for a in lines), *self._landscape[2:]]
         start = self.surface.start
         paths = {"minibatch": self.sgd_path(self.X, self.y, start, B, lr, steps, seed),
                  "full": run("SGD", self.surface, steps, start, lr=lr).path}
@@ -916,8 +1157,9 @@ class BatchNoiseWidget(Experiment):
         self.start_marker.set_data([start[0]], [start[1]])
         self.ax_loss.relim()
         self.ax_loss.autoscale_view()
-        self.ax_loss.legend(fontsize=8, loc="upper right")
-        self.ax_noise.legend(fontsize=8, loc="lower left")
+        _round_limits(self.ax_loss)
+        self._legend(self.ax_loss, fontsize=8, loc="upper right")
+        self._legend(self.ax_noise, fontsize=8, loc="lower left")
         noise = minibatch_noise(self._G, B) if B < len(self._G) else 0.0
         self.current_point.set_data([B] if B < len(self._G) else [], [noise] if B < len(self._G) else [])
         self.ax_path.set_title(f"least squares, {self.n_samples} samples", fontsize=10)
@@ -972,6 +1214,7 @@ class AdamBiasWidget(Experiment):
             ax.set_title(title, fontsize=10)
             ax.grid(True, color="0.9", linewidth=0.6)
         self.lines["step", "sample"].set_visible(False)
+        self.live.dynamic_artists = list(self.lines.values())     # the frames are kept while the limits stay
         self._assemble([widgets.HBox([self.beta1_control, self.beta2_control, self.steps_control]),
                         widgets.HBox([self.std_control, self.seed_control])])
         self.refresh()
@@ -1014,7 +1257,7 @@ class AdamBiasWidget(Experiment):
             values = values[np.isfinite(values)]
             low, high = min(values.min(), 0.0), values.max()
             ax.set_ylim(low - 0.05 * (high - low), high + 0.1 * (high - low) + 1e-12)
-            ax.legend(fontsize=7, loc="best")
+            self._legend(ax, fontsize=7, loc="best")
         first = (1 - b1) / math.sqrt(1 - b2) if b2 < 1 else float("inf")
         fade = math.ceil(math.log(0.01) / math.log(b2)) if 0 < b2 < 1 else 1   # first t with β2ᵗ < 1%
         return (f"At t = 1 the uncorrected m is (1 - β1) g = {1 - b1:.3g} g and v is (1 - β2) g² = "
@@ -1106,7 +1349,10 @@ class LionTigerWidget(Experiment):
                 a.remove()
             self._landscape = draw_landscape(self.ax_path, surface, n=150, levels=20)
             self.ax_path.set_title(surface.name, fontsize=10)
-            self._drawn = label
+            self._drawn = self.live.layer_keys[self.ax_path] = label
+            # Kept: the contours and the frames. Moving: the runs, the start and the minima's stars.
+            self.live.dynamic_artists = [self.start_marker, *(a for lines in self.lines.values() for a in lines),
+                                         *self._landscape[2:]]
         lr, steps = self.lr_control.value, self.steps_control.value
         b1, b2, b = self.beta1_control.value, self.beta2_control.value, self.beta_control.value
         self.runs = {
@@ -1124,7 +1370,8 @@ class LionTigerWidget(Experiment):
         self.start_marker.set_data([surface.start[0]], [surface.start[1]])
         self.ax_loss.relim()
         self.ax_loss.autoscale_view()
-        self.ax_loss.legend(fontsize=8, loc="upper right")
+        _round_limits(self.ax_loss)
+        self._legend(self.ax_loss, fontsize=8, loc="upper right")
         apart = float(np.abs(self.runs["Lion"].path - self.runs["Tiger"].path).max())
         same = "the same steps" if apart == 0.0 else f"paths up to {apart:.3g} apart"
         return (f"Lion with β1 = {b1:.3f}, β2 = {b2:.3f}; Tiger with β = {b:.3f}: {same}. "

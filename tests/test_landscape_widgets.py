@@ -123,6 +123,18 @@ def test_widget_reports_the_angles_and_redraws_on_every_control():
     assert curve.max() == pytest.approx(worst_descent_angle(w.kappa_control.value), abs=0.5)
 
 
+def test_the_widgets_angles_at_once_are_descent_angle_at_each_point():
+    from optcourse.landscape_widgets import _descent_angles
+    rng = np.random.default_rng(7)
+    for kappa in (1.0, 10.0, 1e3):
+        H, _, _ = random_spd(rng, 2, kappa)
+        H = (H + H.T) / 2
+        points = rng.normal(size=(50, 2)) * 3
+        expected = [descent_angle(H, p) for p in points]
+        # equal up to rounding: near 0 degrees, arccos turns one ulp of the cosine into 1e-6 degrees
+        np.testing.assert_allclose(_descent_angles(H, points), expected, rtol=1e-12, atol=1e-5)
+
+
 def test_widget_carries_a_static_png():
     w = ConditioningWidget()
     bundle = w._repr_mimebundle_()
