@@ -34,6 +34,9 @@ BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def spin() -> None:
+    # A session of its own, as another user's process has: Linux's autogroup scheduler shares the
+    # cores between sessions, so spinners left in this script's session would compete only with it.
+    os.setsid()
     while True:
         pass
 
@@ -83,6 +86,8 @@ def main(argv=None) -> int:
     parser.add_argument("--busy", type=int, default=2, help="busy processes during the contended run (default 2)")
     parser.add_argument("--cells", type=int, default=3, help="slowest cells to show per lesson (default 3)")
     parser.add_argument("--solutions", default=str(ROOT / "solutions"), help="folder of lesson folders")
+    parser.add_argument("--blas-threads", type=int, help="set OPENBLAS_NUM_THREADS for the kernels (default: "
+                        "unset, as for a student; optcourse then uses one thread)")
     args = parser.parse_args(argv)
 
     notebooks = sorted(p for p in Path(args.solutions).glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -93,10 +98,13 @@ def main(argv=None) -> int:
         return 2
     for name in BLAS_VARIABLES:                       # the student's environment, not the test suite's
         os.environ.pop(name, None)
+    if args.blas_threads:
+        os.environ["OPENBLAS_NUM_THREADS"] = str(args.blas_threads)
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
 
-    print(f"{os.cpu_count()} cores; Python {sys.version.split()[0]}; busy processes under contention: "
+    print(f"{os.cpu_count()} cores; Python {sys.version.split()[0]}; OPENBLAS_NUM_THREADS="
+          f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}; busy processes under contention: "
           f"{0 if args.no_contention else args.busy}; budget {LESSON_BUDGET:g} s per lesson, "
           f"{COURSE_BUDGET:g} s in all, contended/quiet <= {CONTENTION_BUDGET:g}")
     rows = []
