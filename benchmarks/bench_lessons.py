@@ -29,8 +29,9 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))                     # this checkout, installed or not
+from optcourse.threads import VARIABLES as BLAS_VARIABLES  # noqa: E402
 LESSON_BUDGET, COURSE_BUDGET, CONTENTION_BUDGET = 15.0, 120.0, 2.5
-BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def spin() -> None:

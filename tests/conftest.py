@@ -1,13 +1,7 @@
-import os
-
-# Multi-threaded BLAS on the tiny matrices of these tests is slower and, on a shared machine,
-# erratic; one thread keeps the suite fast and its timing steady. Set before NumPy loads.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 import numpy as np
 import pytest
 
-from optcourse import optim
+from optcourse import optim   # importing optcourse limits BLAS to one thread (optcourse/threads.py)
 
 
 def torch_or_skip():

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..threads import VARIABLES as BLAS_VARIABLES
 from . import notebook as nbk
 from .release import VOLATILE_CELL_METADATA, notebook_text, write_atomic
 
@@ -47,7 +48,6 @@ SOURCE_NAME = re.compile(r"\d\d-[\w-]+\.md")              # NN-name.md; other Ma
 CELL_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")              # what nbformat allows as a cell id
 NUMBERED_ID = re.compile(r"(.+)-(\d+)")
 REPOSITORY = Path(__file__).resolve().parents[2]           # the kernel imports this optcourse
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -127,7 +127,7 @@ def kernel_environment() -> dict:
     """One BLAS thread, this repository's optcourse, and the inline backend of a student's JupyterLab
     (ipykernel's default; any MPLBACKEND of the instructor's shell would change the figures)."""
     path = os.pathsep.join(p for p in (str(REPOSITORY), os.environ.get("PYTHONPATH")) if p)
-    return {**os.environ, "PYTHONPATH": path, "MPLBACKEND": INLINE_BACKEND, **{v: "1" for v in BLAS_THREADS}}
+    return {**os.environ, "PYTHONPATH": path, "MPLBACKEND": INLINE_BACKEND, **{v: "1" for v in BLAS_VARIABLES}}
 
 
 def execute(nb, folder: Path, name: str, timeout: float = 300.0):

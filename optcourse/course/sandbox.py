@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..threads import VARIABLES as BLAS_VARIABLES
 from . import wire
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -274,7 +275,7 @@ def clean_environment(workdir: str) -> dict:
         "PYTHONPATH": PACKAGE_ROOT, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg", "MPLCONFIGDIR": os.path.join(workdir, ".matplotlib"),
         "IPYTHONDIR": os.path.join(workdir, ".ipython"),
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        **{name: "1" for name in BLAS_VARIABLES},
     }
 
 
