@@ -23,7 +23,7 @@ def check():
 def failure(check, gid, answer) -> str:
     with pytest.raises(CheckFailed) as info:
         check(gid, answer)
-    message = str(info.value)
+    message = str(info.value).replace("\n" + " " * 12, " ")     # undo the wrapping of long lines
     assert message.startswith(f"✗ {gid}: not yet") and "expected:" in message and "got:" in message
     for shown in ("0.7345", "1.469", str(HIDDEN)):
         assert shown not in message, f"the answer leaked into the message: {message}"
@@ -31,11 +31,11 @@ def failure(check, gid, answer) -> str:
 
 
 def test_a_right_answer_passes_with_one_line(check, capsys):
-    assert check("number", HIDDEN * (1 + 1e-9)) is True
-    assert check("vector", np.array([HIDDEN, 2 * HIDDEN, 3.0]))
-    assert check("grad", lambda x: HIDDEN * x)
-    assert check("expr", sp.Symbol("b") ** 2 * (1 - sp.Symbol("b")) ** -1)
-    assert check("flag", True)
+    assert check("number", HIDDEN * (1 + 1e-9)) is None        # nothing for IPython to echo as Out[]
+    check("vector", np.array([HIDDEN, 2 * HIDDEN, 3.0]))
+    check("grad", lambda x: HIDDEN * x)
+    check("expr", sp.Symbol("b") ** 2 * (1 - sp.Symbol("b")) ** -1)
+    check("flag", True)
     assert capsys.readouterr().out.splitlines() == [f"✓ {g}: passed" for g in ("number", "vector", "grad", "expr", "flag")]
 
 
@@ -78,13 +78,13 @@ def test_a_function_that_changes_its_input_in_place_is_compared_fairly():
         x *= 2
         return x
 
-    assert c("double", doubles_in_place)          # the reference saw an unchanged copy
+    c("double", doubles_in_place)          # the reference saw an unchanged copy
 
 
 def test_satisfies_reports_the_rule_in_words():
     c = SelfChecks()
     c.add("cond", satisfies(lambda x: isinstance(x, float) and x >= 1.0, "a float >= 1"))
-    assert c("cond", 3.0)
+    c("cond", 3.0)
     with pytest.raises(CheckFailed, match="a float >= 1"):
         c("cond", 0.5)
 
@@ -101,3 +101,34 @@ def test_ipython_shows_the_message_without_a_traceback(check):
         check("number", 0.1)
     assert info.value._render_traceback_() == str(info.value).splitlines()
     assert isinstance(info.value, AssertionError)       # nbgrader counts it as a failed test
+
+
+def test_a_value_answer_is_looked_up_by_name_and_missing_means_not_yet(check, capsys):
+    check.add("pair", value((HIDDEN, 2.0)), answer=("first", "second"))
+    check.add("single", value(HIDDEN), answer="guess")
+    namespace = {"check": check}
+    with pytest.raises(CheckFailed) as info:
+        exec('check("single")', namespace)          # the answer cell was never run
+    message = str(info.value)
+    assert message.startswith("✗ single: not yet") and "`guess`" in message and "NotImplementedError" in message
+    namespace.update(first=HIDDEN, guess=HIDDEN)
+    with pytest.raises(CheckFailed, match="`second`"):
+        exec('check("pair")', namespace)
+    namespace["second"] = 2.0
+    exec('check("pair"); check("single")', namespace)
+    assert capsys.readouterr().out.splitlines() == ["✓ pair: passed", "✓ single: passed"]
+    namespace["guess"] = 0.5
+    assert "the value is off" in str(pytest.raises(CheckFailed, exec, 'check("single")', namespace).value)
+
+
+def test_long_messages_wrap_between_words_under_their_label():
+    c = SelfChecks()
+    long_hint = " ".join(["curvature"] * 40)
+    c.add("long", value(1.0), hint=long_hint)
+    with pytest.raises(CheckFailed) as info:
+        c("long", 2.0)
+    lines = str(info.value).splitlines()
+    hint_lines = lines[lines.index(next(l for l in lines if l.startswith("  hint:"))):]
+    assert len(hint_lines) > 1 and all(len(l) <= SelfChecks.WIDTH for l in lines)
+    assert all(l.startswith(" " * 12) for l in hint_lines[1:])
+    assert " ".join(l[12:] for l in hint_lines) == long_hint          # no word broken or lost

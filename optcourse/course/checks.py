@@ -22,6 +22,8 @@ its kind and shape and the student's answer by its value; they never print an ex
 from __future__ import annotations
 
 import numbers
+import sys
+import textwrap
 
 import numpy as np
 
@@ -180,34 +182,66 @@ def symbolic(reference):
 class SelfChecks:
     """The self-checks of one lesson, by grade_id; call it to check an answer.
 
+    An answer that is a value (a number, a prediction, a tuple of them) is looked up by name, so a
+    student who has not run their answer cell yet reads "not yet", not a NameError:
+
     Example:
         >>> check = SelfChecks()
-        >>> check.add("half", value(0.5), hint="Divide one by two.")
-        >>> check("half", 0.5)
+        >>> check.add("half", value(0.5), answer="half", hint="Divide one by two.")
+        >>> half = 0.5
+        >>> check("half")                 # looks `half` up where check is called
         ✓ half: passed
-        True
+        >>> check("half", 0.5)            # or given directly (a function, say)
+        ✓ half: passed
     """
+
+    WIDTH = 88        # messages are wrapped at word boundaries: JupyterLab breaks long lines mid-word
 
     def __init__(self):
         self._checks = {}
 
-    def add(self, grade_id: str, *steps, hint: str = "") -> None:
+    def add(self, grade_id: str, *steps, answer: str | tuple[str, ...] | None = None, hint: str = "") -> None:
+        """Register the steps of ``grade_id``; ``answer`` names the variable(s) ``check(grade_id)`` reads."""
         if not steps:
             raise ValueError(f"SelfChecks.add({grade_id!r}): give at least one step, e.g. value(...).")
-        self._checks[grade_id] = (steps, hint)
+        self._checks[grade_id] = (steps, answer, hint)
 
-    def __call__(self, grade_id: str, answer) -> bool:
+    def __call__(self, grade_id: str, *given) -> None:
         if grade_id not in self._checks:
             known = ", ".join(sorted(self._checks)) or "none yet"
             raise ValueError(f"no self-check named {grade_id!r}; this lesson has: {known}.")
-        steps, hint = self._checks[grade_id]
+        steps, names, hint = self._checks[grade_id]
+        if len(given) > 1:
+            raise TypeError(f"check({grade_id!r}, answer): give one answer (a tuple for several values).")
+        if given:
+            answer = given[0]
+        else:
+            answer = self._look_up(grade_id, names, sys._getframe(1).f_globals)
         for step in steps:
             try:
                 step(answer)
             except Mismatch as m:
-                lines = [f"✗ {grade_id}: not yet", f"  expected: {m.expected}", f"  got:      {m.got}"]
-                if hint:
-                    lines.append(f"  hint:     {hint}")
-                raise CheckFailed("\n".join(lines)) from None
+                self._fail(grade_id, [("expected", m.expected), ("got", m.got), ("hint", hint)])
         print(f"✓ {grade_id}: passed")
-        return True
+
+    def _look_up(self, grade_id, names, namespace):
+        if names is None:
+            raise TypeError(f"check({grade_id!r}) needs the answer: check({grade_id!r}, your_answer).")
+        wanted = (names,) if isinstance(names, str) else tuple(names)
+        missing = [n for n in wanted if n not in namespace]
+        if missing:
+            listed = ", ".join(f"`{n}`" for n in missing)
+            self._fail(grade_id, [("expected", f"{listed} defined by your answer cell above"),
+                                  ("got", "nothing yet: write your answer there (replacing `raise "
+                                          "NotImplementedError()`) and run that cell first")])
+        values = tuple(namespace[n] for n in wanted)
+        return values[0] if isinstance(names, str) else values
+
+    def _fail(self, grade_id, fields):
+        lines = [f"✗ {grade_id}: not yet"]
+        for label, text in fields:
+            if text:
+                lines.extend(textwrap.wrap(text, self.WIDTH, initial_indent=f"  {label + ':':<10}",
+                                           subsequent_indent=" " * 12, break_long_words=False,
+                                           break_on_hyphens=False))
+        raise CheckFailed("\n".join(lines)) from None
