@@ -1,6 +1,6 @@
 """How many evaluations do optcourse's minimizers need, next to SciPy's, on the Moré-Garbow-Hillstrom set?
 
-For every problem in ``optcourse.problems.mgh_problems()`` (20 small problems, and extended
+For every problem in ``optcourse.landscapes.problems.mgh_problems()`` (20 small problems, and extended
 Rosenbrock and extended Powell at n = 100 and 1000) this runs four pairs from the same start point:
 
     ours "bfgs"    vs  scipy.optimize.minimize(method="BFGS")
@@ -49,8 +49,8 @@ import scipy.optimize
 # Use the optcourse of this checkout, also when it is not installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from optcourse.minimize import minimize  # noqa: E402
-from optcourse.problems import mgh_problems  # noqa: E402
+from optcourse.secondorder.minimizer import minimize  # noqa: E402
+from optcourse.landscapes.problems import mgh_problems  # noqa: E402
 
 PAIRS = {"bfgs": "BFGS", "lbfgs": "L-BFGS-B", "cg": "CG", "newton": "Newton-CG"}
 

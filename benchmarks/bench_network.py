@@ -35,9 +35,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from optcourse import optim  # noqa: E402
-from optcourse.data import load_digits, minibatches, train_test_split  # noqa: E402
-from optcourse.network import MLP  # noqa: E402
-from optcourse.training import train  # noqa: E402
+from optcourse.learning.data import load_digits, minibatches, train_test_split  # noqa: E402
+from optcourse.learning.network import MLP  # noqa: E402
+from optcourse.learning.training import train  # noqa: E402
 
 try:
     import torch

@@ -122,7 +122,7 @@ CASES = [
     Case("Taylor", "02", "from optcourse.widgets import TaylorWidget\n"
          'TaylorWidget("sin(x) * cos(y) + x**2 / 10", order=2, centre=(0.8, 0.4), dpi=72)',
          [Control("slider", "centre x", "PageUp"), Control("slider", "order k")]),
-    Case("Conditioning", "03", "from optcourse.landscape_widgets import ConditioningWidget\n"
+    Case("Conditioning", "03", "from optcourse.widgets.landscape import ConditioningWidget\n"
          "ConditioningWidget(condition_number=10, position_degrees=30, walk=0.6)",
          [Control("slider", "start at angle (°)", "PageUp"), Control("slider", "condition κ")]),
     Case("Momentum", "04", "from optcourse.widgets import MomentumWidget\n"
@@ -132,7 +132,7 @@ CASES = [
          "AdamBiasWidget(beta1=0.9, beta2=0.999, steps=300, std=0.5)",
          [Control("slider", "beta1", "PageUp"), Control("slider", "steps", "PageUp")]),
     Case("Playground", "05",
-         "from optcourse.surfaces import random_surface\n"
+         "from optcourse.landscapes.surfaces import random_surface\n"
          "from optcourse.widgets import PLAYGROUND_SURFACES, Playground\n"
          "start = np.array([-2.6, -2.6])\n"
          'Playground("random (seed 4)", ["SGD", "Momentum", "Adagrad", "Adadelta", "RMSprop", "Adam"], steps=200,\n'
@@ -146,19 +146,19 @@ CASES = [
     Case("PlaygroundMinimize", "06", "from optcourse.widgets import Playground\n"
          'Playground("rosenbrock", ["gd", "newton", "bfgs", "lbfgs"], steps=200, dpi=72)',
          [Control("slider", "steps", "PageUp"), Control("slider", "start x", "PageUp")]),
-    Case("NewtonRoot", "06", "from optcourse.newton_widgets import NewtonRootWidget\n"
+    Case("NewtonRoot", "06", "from optcourse.widgets.newton import NewtonRootWidget\n"
          'NewtonRootWidget("arctan x", x0=1.45, steps=6, dpi=72)',
          [Control("slider", "x₀", "ArrowLeft"),
           Control("dropdown", "f", choices=("x³ − 2x − 5 (Newton's own example)", "x³ − 2x + 2 (a cycle)",
                                             "(x − 1)²(x + 2) (a double root at 1)", "cube root of x",
                                             "arctan x"))]),
-    Case("LineSearch", "06", "from optcourse.newton_widgets import LineSearchWidget\n"
+    Case("LineSearch", "06", "from optcourse.widgets.newton import LineSearchWidget\n"
          "LineSearchWidget(angle_degrees=0.0, c1=1e-4, c2=0.9, alpha0=1.0, dpi=72)",
          [Control("slider", "turn p from −∇f (°)"), Control("slider", "c₂", "ArrowLeft")]),
-    Case("ZigZag", "07", "from optcourse.cg_widgets import ZigZagWidget\n"
+    Case("ZigZag", "07", "from optcourse.widgets.conjugate_gradient import ZigZagWidget\n"
          "ZigZagWidget(condition_number=10, angle_degrees=30, start_degrees=36, dpi=72)",
          [Control("slider", "start at (°)", "PageUp"), Control("slider", "condition κ")]),
-    Case("CGSpectrum", "07", "from optcourse.cg_widgets import CGSpectrumWidget\n"
+    Case("CGSpectrum", "07", "from optcourse.widgets.conjugate_gradient import CGSpectrumWidget\n"
          "CGSpectrumWidget(condition_number=1e4, outliers=5, width=0.01, dpi=72)",
          [Control("slider", "outliers m"), Control("slider", "condition κ")]),
     Case("LionTiger", "08", "from optcourse.widgets import LionTigerWidget\n"
@@ -166,13 +166,13 @@ CASES = [
          [Control("slider", "Lion beta1", "PageUp"), Control("slider", "steps", "PageUp"),
           Control("dropdown", "surface", choices=("himmelblau", "double_well", "quadratic, condition 10",
                                                   "rosenbrock"))]),
-    Case("PlaygroundHeldOut", "09", "from optcourse.surfaces import random_surface\n"
+    Case("PlaygroundHeldOut", "09", "from optcourse.landscapes.surfaces import random_surface\n"
          "from optcourse.widgets import Playground\n"
          'Playground("held-out seed 100", ["Momentum", "Adam", "Lion"],\n'
          '           surfaces={f"held-out seed {seed}": (lambda seed=seed: random_surface(seed)) '
          "for seed in (100, 101, 102)})",
          [Control("slider", "start x", "PageUp")]),
-    Case("Annealing", "10", "from optcourse.heuristic_widgets import AnnealingWidget\n"
+    Case("Annealing", "10", "from optcourse.widgets.annealing import AnnealingWidget\n"
          "AnnealingWidget(t0=10.0, cooling=0.998, step_size=0.5, seed=0, dpi=72)",
          [Control("slider", "seed"), Control("slider", "T0")]),
 ]

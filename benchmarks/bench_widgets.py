@@ -36,8 +36,8 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
-from optcourse.runner import run, run_many  # noqa: E402
-from optcourse.surfaces import get_surface  # noqa: E402
+from optcourse.experiments.runner import run, run_many  # noqa: E402
+from optcourse.landscapes.surfaces import get_surface  # noqa: E402
 from optcourse.widgets import DEFAULT_SELECTION, Playground, png_bytes  # noqa: E402
 
 TARGET_MS = 150.0
@@ -81,7 +81,7 @@ def playground_table(surface: str, steps: int, repeats: int) -> None:
     print(f"\nPlayground.rerun(): {len(names)} optimizers ({', '.join(names)}) x {steps} steps on {surface}; "
           f"figure {w}x{h} px\n")
     rows = [
-        ("run the optimizers (optcourse.runner.run)", t_runs),
+        ("run the optimizers (optcourse.experiments.runner.run)", t_runs),
         ("  + move the artists (set_data, loss axis limits, legend)", t_update - t_runs),
         ("paint the moving lines over the saved layers", t_render),
         ("encode the PNG (Pillow, compression level 1)", t_png),

@@ -1,32 +1,22 @@
 """optcourse: the library behind an open course on optimization for deep learning.
 
-    optim        first-order optimizers and learning-rate schedules
-    surfaces     2-D landscapes with gradients and Hessians
-    derivatives  finite differences, gradient checks, SymPy helpers
-    critical     critical points, their classification, escaping saddles
-    linear_models  least squares and logistic regression losses, minibatch descent (lesson 01)
-    network      a tiny NumPy MLP and loss-landscape probes
-    data         the 8x8 digits, synthetic data, minibatches
-    training     a training loop that records what happened
-    minimize     Newton, quasi-Newton (DFP, BFGS, L-BFGS) and nonlinear CG, scipy-style
-    linesearch   Armijo backtracking, strong Wolfe, exact steps on quadratics
-    linear_cg    conjugate gradient for symmetric positive definite systems
-    roots        Newton's method for a root of a scalar function
-    problems     Moré-Garbow-Hillstrom test problems with exact derivatives
-    runner       run any optimizer on a surface and record path, loss, gradient norm
-    plots        the course's figures, one colour-blind-safe style per optimizer
-    animate      animated paths for notebooks and static pages
-    widgets      live experiments (import explicitly: it loads ipywidgets)
-    landscape_widgets  gradient vs direction to the minimum under ill-conditioning (lesson 03)
-    newton_widgets  tangent steps, Armijo/Wolfe acceptable steps, root and line-search widgets (lesson 06)
-    tuning       fair optimizer races: success, steps to a threshold, learning-rate tuning (lesson 09)
-    heuristics   simulated annealing, genetic algorithm, particle swarm, ant colony (lesson 10)
-    constrained  projections, projected and proximal gradient, soft thresholding, coordinate descent
-    multiobjective  dominance, non-dominated sorting, crowding distance, NSGA-II
-    heuristic_widgets  the simulated-annealing widget (lesson 10)
-    cg_widgets   SPD test matrices, CG error bounds, zig-zag and spectrum widgets (lesson 07)
-    course       release lessons, self-checks, class grading (import explicitly)
+Its folders follow the course:
+
+    optim        first-order optimizers, learning-rate schedules, convergence rates, the registry (lessons 01, 04, 05, 08)
+    landscapes   surfaces, test problems, derivatives, critical points, conditioning (lessons 02, 03)
+    learning     data, linear models, the NumPy network, the training loop (lessons 01, 03)
+    secondorder  minimize (Newton, DFP, BFGS, L-BFGS, nonlinear CG), line searches, linear CG, roots (06, 07)
+    experiments  run any optimizer on a surface; fair races and learning-rate tuning (lesson 09)
+    beyond       heuristics, constrained and multi-objective optimization (lesson 10)
+    viz          the course's figures and animations, one colour-blind-safe style per optimizer
+    widgets      live experiments, one module per topic (import explicitly: it loads ipywidgets)
+    course       build, release and grade the lessons (import explicitly)
+    validation   the checks every public function runs on its arguments
     threads      one BLAS thread for the course's small matrices, set on import
+
+`import optcourse` loads only NumPy: everything else loads on first use (PEP 562), since the grader
+starts a fresh process per submission and SciPy and Matplotlib take about a second to import.
+The functions used most are also here: ``optcourse.minimize``, ``optcourse.run``, ``optcourse.MLP``...
 """
 import importlib
 
@@ -34,29 +24,25 @@ from .threads import use_one_blas_thread
 
 use_one_blas_thread()   # before anything below loads a BLAS of its own
 
-from . import optim  # noqa: E402
-# These functions share their module's name; importing them here makes `optcourse.minimize` the
-# function whatever was imported first (a submodule import would otherwise bind the module).
-from .linear_cg import linear_cg  # noqa: E402
-from .minimize import MinimizeResult, minimize  # noqa: E402
-
 __version__ = "0.1.0"
 
-# The other submodules load on first use (PEP 562), so `import optcourse` stays fast: the grader
-# starts fresh processes per submission, and matplotlib takes half a second to import.
-SUBMODULES = ("optim", "surfaces", "derivatives", "critical", "network", "data", "training", "minimize",
-              "linesearch", "linear_cg", "roots", "problems", "runner", "plots", "animate", "widgets",
-              "landscape_widgets", "linear_models", "newton_widgets", "cg_widgets",
-              "tuning", "heuristics", "constrained", "multiobjective", "heuristic_widgets", "figures", "course",
-              "threads")
-SHORTCUTS = {"get_surface": "surfaces", "MLP": "network", "train": "training", "load_digits": "data",
-             "newton_root": "roots", "run": "runner", "race": "runner", "run_many": "runner"}
-__all__ = [*SUBMODULES, *SHORTCUTS, "MinimizeResult"]
+SUBPACKAGES = ("optim", "landscapes", "learning", "secondorder", "experiments", "beyond", "viz", "widgets",
+               "course", "validation", "threads")
+SHORTCUTS = {"minimize": "secondorder.minimizer", "MinimizeResult": "secondorder.minimizer",
+             "linear_cg": "secondorder.conjugate_gradient", "newton_root": "secondorder.roots",
+             "get_surface": "landscapes.surfaces", "MLP": "learning.network", "train": "learning.training",
+             "load_digits": "learning.data", "run": "experiments.runner", "race": "experiments.runner",
+             "run_many": "experiments.runner"}
+__all__ = [*SUBPACKAGES, *SHORTCUTS]
 
 
 def __getattr__(name):
-    if name in SHORTCUTS:   # a function or class, e.g. optcourse.minimize is the function
+    if name in SHORTCUTS:
         return getattr(importlib.import_module(f".{SHORTCUTS[name]}", __name__), name)
-    if name in SUBMODULES:
+    if name in SUBPACKAGES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'optcourse' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *__all__])

@@ -8,8 +8,8 @@ in the 16th digit, which is what another CPU does to them.
 """
 import numpy as np
 
-from optcourse.minimize import minimize
-from optcourse.problems import extended_powell, extended_rosenbrock
+from optcourse.secondorder.minimizer import minimize
+from optcourse.landscapes.problems import extended_powell, extended_rosenbrock
 
 
 def nudged(x0, count, seed=0):
@@ -66,8 +66,8 @@ def test_lesson_06_more_lbfgs_memory_helps_with_diminishing_returns_and_m_1_is_a
 
 
 def test_lesson_09_tuned_optimizers_mostly_succeed_and_reach_the_global_minimum_45_to_60_percent_of_the_time():
-    from optcourse.surfaces import random_surface
-    from optcourse.tuning import evaluate, tune_lr
+    from optcourse.landscapes.surfaces import random_surface
+    from optcourse.experiments.tuning import evaluate, tune_lr
 
     racers = ["SGD", "Momentum", "Adagrad", "RMSprop", "Adam", "Lion"]   # the lesson's race, as it runs it
     grid, budget, starts = np.logspace(-3, 0.5, 8), 200, 16

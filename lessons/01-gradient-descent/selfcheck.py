@@ -3,7 +3,7 @@ minibatch loop) or from a property of the right answer; the answers themselves a
 import numpy as np
 import sympy as sp
 
-from optcourse import linear_models as lm
+from optcourse.learning import linear_models as lm
 from optcourse.course.checks import SelfChecks, function, satisfies
 from optcourse.optim import SGD
 

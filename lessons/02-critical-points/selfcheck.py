@@ -7,8 +7,8 @@ import numpy as np
 import sympy as sp
 
 from optcourse.course.checks import SelfChecks, function, satisfies, value
-from optcourse.critical import KINDS, classify_critical_point, escape_saddle, fraction_positive_definite
-from optcourse.derivatives import sympy_functions, taylor_polynomial
+from optcourse.landscapes.critical import KINDS, classify_critical_point, escape_saddle, fraction_positive_definite
+from optcourse.landscapes.derivatives import sympy_functions, taylor_polynomial
 
 check = SelfChecks()
 
@@ -69,7 +69,7 @@ check.add("kinds",
 
 def _escapes_like_optcourse(escape_step) -> bool:
     """The step has the given length and runs along the eigenvector of the most negative eigenvalue
-    (either sign), as optcourse.critical.escape_saddle's does."""
+    (either sign), as optcourse.landscapes.critical.escape_saddle's does."""
     H = np.array([[1.0, 2.0, 0.0], [2.0, -1.0, 0.5], [0.0, 0.5, 3.0]])
     point = np.array([0.5, -1.0, 2.0])
     reference = escape_saddle(point, H, step=0.3)

@@ -9,7 +9,7 @@ from scipy.signal import lfilter
 
 from optcourse import optim
 from optcourse.course.checks import SelfChecks, function, satisfies
-from optcourse.widgets import momentum_rate, optimal_momentum
+from optcourse.optim.rates import momentum_rate, optimal_momentum
 
 check = SelfChecks()
 

@@ -10,8 +10,8 @@ import numpy as np
 import sympy as sp
 
 from optcourse.course.checks import SelfChecks, function, satisfies
-from optcourse.linesearch import armijo_backtracking
-from optcourse.minimize import bfgs_inverse_update, lbfgs_two_loop, minimize
+from optcourse.secondorder.linesearch import armijo_backtracking
+from optcourse.secondorder.minimizer import bfgs_inverse_update, lbfgs_two_loop, minimize
 
 check = SelfChecks()
 

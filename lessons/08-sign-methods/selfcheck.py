@@ -8,7 +8,7 @@ import numpy as np
 
 from optcourse import optim
 from optcourse.course.checks import SelfChecks, function, satisfies
-from optcourse.network import MLP
+from optcourse.learning.network import MLP
 
 check = SelfChecks()
 

@@ -7,10 +7,10 @@ written out here.
 import numpy as np
 import sympy as sp
 
-from optcourse.constrained import soft_threshold
+from optcourse.beyond.constrained import soft_threshold
 from optcourse.course.checks import SelfChecks, function, satisfies
-from optcourse.heuristics import metropolis_accept
-from optcourse.multiobjective import non_dominated_sort
+from optcourse.beyond.heuristics import metropolis_accept
+from optcourse.beyond.multiobjective import non_dominated_sort
 
 check = SelfChecks()
 

@@ -7,7 +7,7 @@ itself or by a rule, never written out), and a hint:
     # solutions/01-gd/selfcheck.py
     import numpy as np
     from optcourse.course.checks import SelfChecks, function, array
-    from optcourse.surfaces import get_surface
+    from optcourse.landscapes.surfaces import get_surface
 
     check = SelfChecks()
     bowl = get_surface("quadratic")

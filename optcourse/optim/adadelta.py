@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative, check_positive
+from optcourse.validation import in_unit_interval, nonnegative, positive
+
+from .base import Optimizer, check_lr
 
 
 class Adadelta(Optimizer):
@@ -26,13 +28,11 @@ class Adadelta(Optimizer):
     state_names = ("v", "u")
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
-        self.rho = check_in_unit_interval("Adadelta: rho", rho, closed=True)
-        self.eps = check_positive("Adadelta: eps", eps)
-        self.weight_decay = check_nonnegative("Adadelta: weight_decay", weight_decay)
+        self.rho = in_unit_interval("Adadelta: rho", rho, closed=True)
+        self.eps = positive("Adadelta: eps", eps)
+        self.weight_decay = nonnegative("Adadelta: weight_decay", weight_decay)
         super().__init__(params, check_lr(lr, "Adadelta"))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, rho=self.rho, eps=self.eps, weight_decay=self.weight_decay)
 
     def update(self, p, g, *, v, u, lr, t):
         rho, eps = self.rho, self.eps

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, check_lr, check_nonnegative, check_positive
+from optcourse.validation import nonnegative, positive
+
+from .base import Optimizer, check_lr
 
 
 class Adagrad(Optimizer):
@@ -27,16 +29,13 @@ class Adagrad(Optimizer):
 
     def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
                  eps=1e-10):
-        self.lr_decay = check_nonnegative("Adagrad: lr_decay", lr_decay)
-        self.weight_decay = check_nonnegative("Adagrad: weight_decay", weight_decay)
-        self.initial_accumulator_value = check_nonnegative("Adagrad: initial_accumulator_value",
+        self.lr_decay = nonnegative("Adagrad: lr_decay", lr_decay)
+        self.weight_decay = nonnegative("Adagrad: weight_decay", weight_decay)
+        self.initial_accumulator_value = nonnegative("Adagrad: initial_accumulator_value",
                                                            initial_accumulator_value)
-        self.eps = check_positive("Adagrad: eps", eps)
+        self.eps = positive("Adagrad: eps", eps)
         super().__init__(params, check_lr(lr, "Adagrad"))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, lr_decay=self.lr_decay, weight_decay=self.weight_decay,
-                    initial_accumulator_value=self.initial_accumulator_value, eps=self.eps)
 
     def initial_state(self, name, p):
         return np.full_like(p, self.initial_accumulator_value)

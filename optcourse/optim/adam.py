@@ -5,7 +5,9 @@ import math
 
 import numpy as np
 
-from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative, check_positive
+from optcourse.validation import in_unit_interval, nonnegative, positive
+
+from .base import Optimizer, check_lr
 
 
 class Adam(Optimizer):
@@ -35,18 +37,15 @@ class Adam(Optimizer):
         who = self.__class__.__name__
         if len(tuple(betas)) != 2:
             raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}.")
-        self.betas = (check_in_unit_interval(f"{who}: betas[0]", betas[0]),
-                      check_in_unit_interval(f"{who}: betas[1]", betas[1]))
-        self.eps = check_positive(f"{who}: eps", eps)
-        self.weight_decay = check_nonnegative(f"{who}: weight_decay", weight_decay)
+        self.betas = (in_unit_interval(f"{who}: betas[0]", betas[0]),
+                      in_unit_interval(f"{who}: betas[1]", betas[1]))
+        self.eps = positive(f"{who}: eps", eps)
+        self.weight_decay = nonnegative(f"{who}: weight_decay", weight_decay)
         self.amsgrad = bool(amsgrad)
         if self.amsgrad:
             self.state_names = ("m", "v", "v_max")
         super().__init__(params, check_lr(lr, who))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, betas=self.betas, eps=self.eps, weight_decay=self.weight_decay,
-                    amsgrad=self.amsgrad)
 
     def update(self, p, g, *, m, v, v_max=None, lr, t):
         b1, b2 = self.betas

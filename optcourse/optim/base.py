@@ -23,34 +23,13 @@ numbers as ``m[...] = 0.9 * m + 0.1 * g`` with one temporary array instead of th
 """
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Callable
 
 import numpy as np
 
-
-def check_in_unit_interval(name: str, value: float, *, closed: bool = False) -> float:
-    """Return float(value) if 0 <= value < 1 (<= 1 when closed), else raise ValueError."""
-    value = float(value)
-    ok = 0.0 <= value <= 1.0 if closed else 0.0 <= value < 1.0
-    if not ok:
-        interval = "[0, 1]" if closed else "[0, 1)"
-        raise ValueError(f"{name} must lie in {interval}, got {value!r}.")
-    return value
-
-
-def check_nonnegative(name: str, value: float) -> float:
-    value = float(value)
-    if not value >= 0.0 or not math.isfinite(value):  # `not >=` also rejects NaN
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
-    return value
-
-
-def check_positive(name: str, value: float) -> float:
-    value = float(value)
-    if not value > 0.0 or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}.")
-    return value
+from optcourse.validation import nonnegative
 
 
 def check_lr(lr, who: str):
@@ -60,7 +39,7 @@ def check_lr(lr, who: str):
     if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, (int, float, np.integer, np.floating)):
         raise TypeError(f"{who}: lr must be a number or a schedule (a function of the step count), "
                         f"got {type(lr).__name__}.")
-    return check_nonnegative(f"{who}: lr", lr)
+    return nonnegative(f"{who}: lr", lr)
 
 
 def _params_as_list(params, who: str) -> list[np.ndarray]:
@@ -117,7 +96,7 @@ class Optimizer:
         """The learning rate the next step will use (the schedule evaluated at ``t``)."""
         if not callable(self._lr):
             return self._lr                       # a number, checked when it was set
-        return check_nonnegative(f"{self.name}: lr at step {self.t} (from the schedule)", self._lr(self.t))
+        return nonnegative(f"{self.name}: lr at step {self.t} (from the schedule)", self._lr(self.t))
 
     # -- state --------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -141,7 +120,9 @@ class Optimizer:
         return f"{self.name}({hyper}; {len(self.params)} parameter array(s), t={self.t})"
 
     def hyperparameters(self) -> dict:
-        return {"lr": self._lr}
+        """The constructor's arguments but ``params``, as this optimizer holds them (one attribute each)."""
+        names = [n for n in inspect.signature(type(self).__init__).parameters if n not in ("self", "params")]
+        return {n: getattr(self, n) for n in names}
 
     # -- the step -----------------------------------------------------------------------------
     def step(self, grads) -> None:

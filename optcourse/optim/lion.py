@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative
+from optcourse.validation import in_unit_interval, nonnegative
+
+from .base import Optimizer, check_lr
 
 
 class Lion(Optimizer):
@@ -28,13 +30,11 @@ class Lion(Optimizer):
     def __init__(self, params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0):
         if len(tuple(betas)) != 2:
             raise ValueError(f"Lion: betas must be a pair (beta1, beta2), got {betas!r}.")
-        self.betas = (check_in_unit_interval("Lion: betas[0]", betas[0]),
-                      check_in_unit_interval("Lion: betas[1]", betas[1]))
-        self.weight_decay = check_nonnegative("Lion: weight_decay", weight_decay)
+        self.betas = (in_unit_interval("Lion: betas[0]", betas[0]),
+                      in_unit_interval("Lion: betas[1]", betas[1]))
+        self.weight_decay = nonnegative("Lion: weight_decay", weight_decay)
         super().__init__(params, check_lr(lr, "Lion"))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, betas=self.betas, weight_decay=self.weight_decay)
 
     def update(self, p, g, *, m, lr, t):
         b1, b2 = self.betas

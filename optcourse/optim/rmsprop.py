@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative, check_positive
+from optcourse.validation import in_unit_interval, nonnegative, positive
+
+from .base import Optimizer, check_lr
 
 
 class RMSprop(Optimizer):
@@ -27,17 +29,14 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
                  centered=False):
-        self.alpha = check_in_unit_interval("RMSprop: alpha", alpha, closed=True)
-        self.eps = check_positive("RMSprop: eps", eps)
-        self.weight_decay = check_nonnegative("RMSprop: weight_decay", weight_decay)
-        self.momentum = check_nonnegative("RMSprop: momentum", momentum)
+        self.alpha = in_unit_interval("RMSprop: alpha", alpha, closed=True)
+        self.eps = positive("RMSprop: eps", eps)
+        self.weight_decay = nonnegative("RMSprop: weight_decay", weight_decay)
+        self.momentum = nonnegative("RMSprop: momentum", momentum)
         self.centered = bool(centered)
         self.state_names = ("v",) + ("g_avg",) * self.centered + ("b",) * (self.momentum > 0)
         super().__init__(params, check_lr(lr, "RMSprop"))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, alpha=self.alpha, eps=self.eps, weight_decay=self.weight_decay,
-                    momentum=self.momentum, centered=self.centered)
 
     def update(self, p, g, *, v, g_avg=None, b=None, lr, t):
         a = self.alpha

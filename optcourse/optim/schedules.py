@@ -11,11 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-
-def _whole(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
-    return int(value)
+from optcourse.validation import whole
 
 
 def _rate(name: str, value) -> float:
@@ -46,7 +42,7 @@ class step_decay:
 
     def __post_init__(self):
         _rate("step_decay: lr", self.lr)
-        _whole("step_decay: step_size", self.step_size, 1)
+        whole("step_decay: step_size", self.step_size, 1)
         _rate("step_decay: gamma", self.gamma)
 
     def __call__(self, t: int) -> float:
@@ -79,7 +75,7 @@ class cosine:
 
     def __post_init__(self):
         _rate("cosine: lr", self.lr)
-        _whole("cosine: total_steps", self.total_steps, 1)
+        whole("cosine: total_steps", self.total_steps, 1)
         _rate("cosine: min_lr", self.min_lr)
 
     def __call__(self, t: int) -> float:
@@ -100,7 +96,7 @@ class linear_warmup:
 
     def __post_init__(self):
         _rate("linear_warmup: lr", self.lr)
-        _whole("linear_warmup: warmup_steps", self.warmup_steps, 1)
+        whole("linear_warmup: warmup_steps", self.warmup_steps, 1)
         if self.after is not None and not callable(self.after):
             raise TypeError("linear_warmup: after must be a schedule (a function of t) or None.")
 
@@ -123,7 +119,7 @@ class piecewise_linear:
         if not isinstance(self.points, dict) or not self.points:
             raise ValueError("piecewise_linear: points must be a non-empty dict {step: learning rate}.")
         for t, lr in self.points.items():
-            _whole("piecewise_linear: a step", t, 0)
+            whole("piecewise_linear: a step", t, 0)
             _rate(f"piecewise_linear: the rate at step {t}", lr)
 
     def __call__(self, t: int) -> float:

@@ -1,7 +1,9 @@
 """Stochastic gradient descent, with PyTorch's momentum, dampening, Nesterov and weight decay."""
 from __future__ import annotations
 
-from .base import Optimizer, check_lr, check_nonnegative
+from optcourse.validation import nonnegative
+
+from .base import Optimizer, check_lr
 
 
 class SGD(Optimizer):
@@ -22,18 +24,15 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
-        self.momentum = check_nonnegative("SGD: momentum", momentum)
-        self.dampening = check_nonnegative("SGD: dampening", dampening)
-        self.weight_decay = check_nonnegative("SGD: weight_decay", weight_decay)
+        self.momentum = nonnegative("SGD: momentum", momentum)
+        self.dampening = nonnegative("SGD: dampening", dampening)
+        self.weight_decay = nonnegative("SGD: weight_decay", weight_decay)
         self.nesterov = bool(nesterov)
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError("SGD: nesterov=True needs momentum > 0 and dampening = 0.")
         self.state_names = ("b",) if self.momentum else ()
         super().__init__(params, check_lr(lr, "SGD"))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, momentum=self.momentum, dampening=self.dampening,
-                    weight_decay=self.weight_decay, nesterov=self.nesterov)
 
     def update(self, p, g, *, b=None, lr, t):
         mu = self.momentum

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative
+from optcourse.validation import in_unit_interval, nonnegative
+
+from .base import Optimizer, check_lr
 
 
 class SignSGD(Optimizer):
@@ -37,12 +39,10 @@ class Signum(Optimizer):
     state_names = ("m",)
 
     def __init__(self, params, lr=1e-3, momentum=0.9, weight_decay=0.0):
-        self.momentum = check_in_unit_interval("Signum: momentum", momentum)
-        self.weight_decay = check_nonnegative("Signum: weight_decay", weight_decay)
+        self.momentum = in_unit_interval("Signum: momentum", momentum)
+        self.weight_decay = nonnegative("Signum: weight_decay", weight_decay)
         super().__init__(params, check_lr(lr, "Signum"))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, momentum=self.momentum, weight_decay=self.weight_decay)
 
     def update(self, p, g, *, m, lr, t):
         beta = self.momentum

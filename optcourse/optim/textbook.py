@@ -6,20 +6,18 @@ current learning rate to the whole buffer while these forms bake old learning ra
 """
 from __future__ import annotations
 
-import numpy as np
+from optcourse.validation import in_unit_interval
 
-from .base import Optimizer, check_in_unit_interval, check_lr
+from .base import Optimizer, check_lr
 
 
 class _Momentum(Optimizer):
     state_names = ("v",)
 
     def __init__(self, params, lr=1e-3, momentum=0.9):
-        self.momentum = check_in_unit_interval(f"{type(self).__name__}: momentum", momentum)
+        self.momentum = in_unit_interval(f"{type(self).__name__}: momentum", momentum)
         super().__init__(params, check_lr(lr, type(self).__name__))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, momentum=self.momentum)
 
 
 class HeavyBall(_Momentum):

@@ -5,7 +5,9 @@ import math
 
 import numpy as np
 
-from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative
+from optcourse.validation import in_unit_interval, nonnegative, whole
+
+from .base import Optimizer, check_lr
 
 KINDS = ("elementwise", "matrix", "plain")
 
@@ -50,13 +52,10 @@ class Tiger(Optimizer):
 
     def __init__(self, params, lr=1e-3, beta=0.965, weight_decay=0.01, grad_accum_steps=1,
                  shrink_ratio=0.99, kinds=None, centres=0.0):
-        self.beta = check_in_unit_interval("Tiger: beta", beta)
-        self.weight_decay = check_nonnegative("Tiger: weight_decay", weight_decay)
-        if isinstance(grad_accum_steps, bool) or not isinstance(grad_accum_steps, (int, np.integer)) \
-                or grad_accum_steps < 1:
-            raise ValueError(f"Tiger: grad_accum_steps must be a whole number >= 1, got {grad_accum_steps!r}.")
-        self.grad_accum_steps = int(grad_accum_steps)
-        self.shrink_ratio = check_in_unit_interval("Tiger: shrink_ratio", shrink_ratio, closed=True)
+        self.beta = in_unit_interval("Tiger: beta", beta)
+        self.weight_decay = nonnegative("Tiger: weight_decay", weight_decay)
+        self.grad_accum_steps = whole("Tiger: grad_accum_steps", grad_accum_steps, 1)
+        self.shrink_ratio = in_unit_interval("Tiger: shrink_ratio", shrink_ratio, closed=True)
         super().__init__(params, check_lr(lr, "Tiger"))
         n = len(self.params)
         if kinds is None:
@@ -71,9 +70,6 @@ class Tiger(Optimizer):
             raise ValueError(f"Tiger: centres must be a number or a list of {n} numbers, got {centres!r}.")
         self.centres = [float(c) for c in centres]
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, beta=self.beta, weight_decay=self.weight_decay,
-                    grad_accum_steps=self.grad_accum_steps, shrink_ratio=self.shrink_ratio)
 
     def step(self, grads) -> None:
         """One call: accumulate ``grads`` into the momentum; move the parameters every k-th call."""

@@ -9,8 +9,8 @@ import numpy as np
 import sympy as sp
 
 from optcourse.course.checks import SelfChecks, function, satisfies
-from optcourse.landscape_widgets import descent_angle
-from optcourse.network import MLP, loss_along_line, permute_hidden_units
+from optcourse.landscapes.conditioning import descent_angle
+from optcourse.learning.network import MLP, loss_along_line, permute_hidden_units
 
 check = SelfChecks()
 

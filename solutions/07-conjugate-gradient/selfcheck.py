@@ -6,10 +6,10 @@ property the answer must have; no answer is written out here.
 import numpy as np
 import sympy as sp
 
-from optcourse.cg_widgets import spd_matrix
+from optcourse.landscapes.conditioning import spd_matrix
 from optcourse.course.checks import SelfChecks, function, satisfies
-from optcourse.linear_cg import linear_cg
-from optcourse.linesearch import exact_line_search
+from optcourse.secondorder.conjugate_gradient import linear_cg
+from optcourse.secondorder.linesearch import exact_line_search
 
 check = SelfChecks()
 

@@ -1,6 +1,6 @@
 """Self-checks of lesson 09, choosing an optimizer.
 
-Each check compares with optcourse.tuning (run on the same inputs) or with a rule written here in
+Each check compares with optcourse.experiments.tuning (run on the same inputs) or with a rule written here in
 other words; no answer is written out.
 """
 import math
@@ -8,8 +8,8 @@ import math
 import numpy as np
 
 from optcourse.course.checks import SelfChecks, function, satisfies
-from optcourse.tuning import best_index
-from optcourse.tuning import steps_to_threshold as _reference_steps
+from optcourse.experiments.tuning import best_index
+from optcourse.experiments.tuning import steps_to_threshold as _reference_steps
 
 check = SelfChecks()
 _rng = np.random.default_rng(909)
