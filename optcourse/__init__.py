@@ -14,7 +14,7 @@ Its folders follow the course:
     validation   the checks every public function runs on its arguments
     threads      one BLAS thread for the course's small matrices, set on import
 
-`import optcourse` loads only NumPy: everything else loads on first use (PEP 562), since the grader
+`import optcourse` loads neither SciPy, Matplotlib nor Jupyter: each part loads on first use (PEP 562), since the grader
 starts a fresh process per submission and SciPy and Matplotlib take about a second to import.
 The functions used most are also here: ``optcourse.minimize``, ``optcourse.run``, ``optcourse.MLP``...
 """

@@ -24,6 +24,9 @@ def use_one_blas_thread() -> bool:
         return False
     for name in VARIABLES:
         os.environ[name] = "1"
-    from threadpoolctl import threadpool_limits
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:          # a browser Python (Pyodide) has no BLAS threads to limit
+        return True
     threadpool_limits(limits=1, user_api="blas")
     return True

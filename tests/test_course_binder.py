@@ -32,9 +32,10 @@ def test_binder_pins_are_the_installed_versions():
                        f"`pip install -r binder/requirements.txt`, or update the pins.")
 
 
-def test_every_dependency_of_the_package_is_pinned_for_binder():
+def test_every_dependency_of_the_package_and_the_course_is_pinned_for_binder():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    needed = {re.split(r"[<>=!~ \[]", d)[0].lower() for d in project["dependencies"]}
+    needed = {re.split(r"[<>=!~ \[;]", d)[0].lower()
+              for d in project["dependencies"] + project["optional-dependencies"]["course"]}
     assert needed <= set(pins()), f"not pinned in binder/requirements.txt: {sorted(needed - set(pins()))}"
 
 

@@ -11,6 +11,12 @@ import argparse
 import sys
 import time
 
+try:
+    import nbformat  # noqa: F401  (every command reads or writes notebooks)
+except ImportError:
+    sys.exit("The optcourse command works on notebooks and needs the course extra: "
+             "pip install 'optcourse[course]' (python3 course.py setup installs it).")
+
 from .grade import Limits, grade
 from .release import release
 

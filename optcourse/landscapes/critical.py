@@ -19,6 +19,8 @@ import math
 from typing import NamedTuple
 
 import numpy as np
+
+from optcourse.landscapes.surfaces import newton_on_gradient
 from optcourse.validation import whole
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
@@ -101,11 +103,8 @@ def find_critical_points(surface, bounds=None, per_axis: int = 20, iterations: i
                          f"min < max, got {bounds!r}.")
     X, Y = np.meshgrid(np.linspace(x0, x1, per_axis), np.linspace(y0, y1, per_axis))
     p = np.stack([X.ravel(), Y.ravel()], axis=-1)
-    with np.errstate(all="ignore"):  # starts that run off to infinity are dropped below
-        for _ in range(iterations):
-            H = np.nan_to_num(surface.hessian(p), nan=0.0, posinf=0.0, neginf=0.0)  # SVD needs finite entries
-            step = np.einsum("nij,nj->ni", np.linalg.pinv(H), surface.gradient(p))
-            p = np.where(np.isfinite(step), p - step, np.nan)
+    p = newton_on_gradient(surface, p, iterations)
+    with np.errstate(all="ignore"):  # starts that ran off to infinity are dropped below
         grad_norm = np.linalg.norm(surface.gradient(p), axis=-1)
     inside = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)
     found: list[np.ndarray] = []

@@ -28,6 +28,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 import sympy as sp
+
 from optcourse.validation import whole
 
 EPS = np.finfo(float).eps

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+
 from optcourse.validation import is_whole
 
 

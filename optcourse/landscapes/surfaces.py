@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
 from optcourse.validation import whole
 
 
@@ -93,23 +94,29 @@ def _split(p, who: str):
     return p[..., 0], p[..., 1]
 
 
-def _polish(surface_parts, points, steps: int = 8) -> np.ndarray:
-    """Newton's method on ∇f = 0 from approximate minimisers; converges quadratically."""
-    _, df, d2f = surface_parts
-    points = np.array(points, dtype=float).reshape(-1, 2)
-    for i, p in enumerate(points):
+def newton_on_gradient(surface: Surface, points, steps: int) -> np.ndarray:
+    r"""Newton's method on :math:`\nabla f = 0` from every row of ``points`` at once:
+    :math:`p \leftarrow p - \nabla^2 f(p)^{+}\,\nabla f(p)`, ``steps`` times.
+
+    It finds critical points of every kind (minima, maxima, saddles alike: each is a zero of the
+    gradient) and converges quadratically near a nondegenerate one. The pseudo-inverse keeps singular
+    Hessians harmless; a start whose step stops being finite ends as NaN.
+    """
+    p = np.array(points, dtype=float).reshape(-1, 2)
+    with np.errstate(all="ignore"):
         for _ in range(steps):
-            g = np.array(df(*p), dtype=float)
-            fxx, fxy, fyy = d2f(*p)
-            p = p - np.linalg.solve(np.array([[fxx, fxy], [fxy, fyy]], dtype=float), g)
-        points[i] = p
-    return points
+            H = np.nan_to_num(surface.hessian(p), nan=0.0, posinf=0.0, neginf=0.0)  # SVD needs finite entries
+            step = np.einsum("nij,nj->ni", np.linalg.pinv(H), surface.gradient(p))
+            p = np.where(np.isfinite(step), p - step, np.nan)
+    return p
 
 
 def _make(name, formula, f, df, d2f, bounds, start, minima=()) -> Surface:
-    minima = _polish((f, df, d2f), minima) if len(minima) else np.zeros((0, 2))
+    """A Surface whose minima, given approximately, are polished to rounding error."""
+    surface = Surface(name, formula, f, df, d2f, bounds, np.array(start, dtype=float), np.zeros((0, 2)))
+    minima = newton_on_gradient(surface, minima, steps=8) if len(minima) else np.zeros((0, 2))
     order = np.argsort([f(*p) for p in minima], kind="stable")
-    return Surface(name, formula, f, df, d2f, bounds, np.array(start, dtype=float), minima[order])
+    return Surface(name, formula, f, df, d2f, bounds, surface.start, minima[order])
 
 
 # -- the named surfaces -------------------------------------------------------------------------

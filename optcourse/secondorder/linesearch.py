@@ -114,6 +114,20 @@ def cubic_minimizer(a: float, fa: float, dfa: float, b: float, fb: float, dfb: f
 
 # -- Armijo backtracking --------------------------------------------------------------------------
 
+def sufficient_decrease(value, alpha, phi0, dphi0, c1):
+    r"""The Armijo condition (N&W 3.4), :math:`\phi(\alpha) \le \phi(0) + c_1 \alpha \phi'(0)`: the step
+    gains at least the fraction :math:`c_1` of what the tangent promises. False for NaN, so a step
+    into NaN counts as too long. Works on numbers and, elementwise, on arrays of steps."""
+    return value <= phi0 + c1 * alpha * dphi0
+
+
+def curvature_condition(slope, dphi0, c2, strong: bool = False):
+    r"""The curvature condition: :math:`\phi'(\alpha) \ge c_2 \phi'(0)` (Wolfe, N&W 3.6b), the slope has
+    flattened enough; with ``strong``, :math:`|\phi'(\alpha)| \le c_2 |\phi'(0)|` (N&W 3.7b), which also
+    refuses steps far past the minimum along the line. Works elementwise on arrays."""
+    return np.abs(slope) <= c2 * np.abs(dphi0) if strong else slope >= c2 * dphi0
+
+
 def armijo_backtracking(fun, x, p, f0=None, g0=None, alpha0=1.0, c1=1e-4, rho=0.5, maxiter=60):
     r"""Backtracking line search for sufficient decrease (N&W Algorithm 3.1).
 
@@ -144,7 +158,7 @@ def armijo_backtracking(fun, x, p, f0=None, g0=None, alpha0=1.0, c1=1e-4, rho=0.
             break  # the step no longer moves x: rounding error hides any decrease
         f_new = fun(trial)
         nfev += 1
-        if f_new <= f0 + c1 * alpha * slope:  # False for NaN, so NaN shrinks the step too
+        if sufficient_decrease(f_new, alpha, f0, slope, c1):  # False for NaN: NaN shrinks the step too
             return LineSearchResult(alpha, f_new, None, nfev, 0, True,
                                     "the sufficient decrease (Armijo) condition holds")
         alpha *= rho
@@ -274,12 +288,12 @@ class _Tests:
 
     def decreases(self, trial):
         alpha, value, slope = trial
-        if value <= self.phi0 + self.c1 * alpha * self.dphi0:         # N&W 3.4 (False for NaN)
+        if sufficient_decrease(value, alpha, self.phi0, self.dphi0, self.c1):
             return True
         return value <= self.phi0 + self.noise and slope <= (1 - 2 * self.c1) * -self.dphi0
 
     def curvature(self, trial):
-        return abs(trial[2]) <= -self.c2 * self.dphi0                   # N&W 3.7b
+        return bool(curvature_condition(trial[2], self.dphi0, self.c2, strong=True))
 
     def worse(self, trial, other):
         return trial[1] > other[1] + self.noise
@@ -432,10 +446,10 @@ def acceptable_steps(alphas, values, slopes, phi0, dphi0, c1=1e-4, c2=0.9) -> di
         [[True, True, False, False], [True, True, False, False], [True, True, False, False]]
     """
     alphas, values, slopes, phi0, dphi0, c1, c2 = check_line_data(alphas, values, slopes, phi0, dphi0, c1, c2)
-    armijo = values <= phi0 + c1 * alphas * dphi0
+    armijo = sufficient_decrease(values, alphas, phi0, dphi0, c1)
     return {"armijo": armijo,
-            "wolfe": armijo & (slopes >= c2 * dphi0),
-            "strong wolfe": armijo & (np.abs(slopes) <= c2 * abs(dphi0))}
+            "wolfe": armijo & curvature_condition(slopes, dphi0, c2),
+            "strong wolfe": armijo & curvature_condition(slopes, dphi0, c2, strong=True)}
 
 
 def step_intervals(alphas, mask) -> list:
