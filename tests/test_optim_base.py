@@ -4,9 +4,9 @@ import inspect
 
 import numpy as np
 import pytest
+from conftest import EVERY_OPTIMIZER, make
 
 from optcourse import optim
-from conftest import EVERY_OPTIMIZER, make
 
 NAMES = list(EVERY_OPTIMIZER)
 

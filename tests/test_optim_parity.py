@@ -3,10 +3,10 @@ import json
 
 import numpy as np
 import pytest
-
-from optcourse import optim
 from conftest import torch_or_skip
 from torch_reference import DATA, SHAPES, TORCH_OPTIMIZERS, random_config, random_problem, torch_trajectory
+
+from optcourse import optim
 
 REFERENCE = np.load(DATA)
 META = json.loads(str(REFERENCE["meta"]))

@@ -1,25 +1,14 @@
 """Invariants that hold for every input, checked with hypothesis."""
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings, strategies as st
-from hypothesis.extra.numpy import arrays
+from conftest import EVERY_OPTIMIZER, make
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from strategies import param_and_grads
 
 from optcourse import optim
-from conftest import EVERY_OPTIMIZER, make
 
-settings.register_profile("optcourse", max_examples=60, deadline=None)
-settings.load_profile("optcourse")
-
-finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, width=64)
-vectors = arrays(np.float64, st.integers(1, 6), elements=finite)
 names = st.sampled_from(list(EVERY_OPTIMIZER))
-
-
-@st.composite
-def param_and_grads(draw, steps=5):
-    x = draw(vectors)
-    grads = [draw(arrays(np.float64, x.shape, elements=finite)) for _ in range(steps)]
-    return x, grads
 
 
 @given(names, param_and_grads(), st.sampled_from([np.float32, np.float64]))
@@ -49,43 +38,6 @@ def test_signsgd_moves_each_coordinate_by_exactly_lr(case, lr):
     before = x.copy()
     optim.SignSGD(x, lr=lr).step(grads[0])
     np.testing.assert_allclose(np.abs(x - before), lr * (grads[0] != 0), rtol=1e-9, atol=1e-9 * np.abs(before).max())
-
-
-@given(param_and_grads(steps=1), st.floats(1e-4, 1.0))
-def test_adam_first_step_is_at_most_lr_per_coordinate(case, lr):
-    # m̂ = g and √v̂ = |g| on the first step, so |Δθ| = lr·|g|/(|g| + eps) <= lr
-    x, grads = case
-    before = x.copy()
-    optim.Adam(x, lr=lr).step(grads[0])
-    step = np.abs(x - before)
-    assert np.all(step <= lr * (1 + 1e-9) + 1e-9 * np.abs(before))
-    big = np.abs(grads[0]) > 1e-3
-    np.testing.assert_allclose(step[big], lr, rtol=1e-4)
-
-
-# Entries far from underflow (g² must stay a normal float) or exactly zero.
-not_tiny = st.floats(1e-6, 1e3) | st.floats(-1e3, -1e-6) | st.just(0.0)
-
-
-@given(arrays(np.float64, (5, 4), elements=not_tiny), st.floats(1e-3, 1e3))
-def test_adam_ignores_the_scale_of_the_gradient(grads, scale):
-    x, y = np.ones(4), np.ones(4)
-    a, b = optim.Adam(x, lr=0.01, eps=1e-30), optim.Adam(y, lr=0.01, eps=1e-30)
-    for g in grads:
-        a.step(g)
-        b.step(scale * g)
-    np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-12)
-
-
-@given(param_and_grads())
-def test_adagrad_sum_only_grows(case):
-    x, grads = case
-    opt = optim.Adagrad(x)
-    previous = opt.state["s"].copy()
-    for g in grads:
-        opt.step(g)
-        assert np.all(opt.state["s"] >= previous)
-        previous = opt.state["s"].copy()
 
 
 @given(param_and_grads(), st.floats(0.0, 0.99), st.floats(1e-4, 0.5))

@@ -3,10 +3,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import torch_or_skip
 
 from optcourse import optim
 from optcourse.optim import constant, cosine, exponential, linear_warmup, piecewise_linear, step_decay
-from conftest import torch_or_skip
 
 
 def test_closed_forms():

@@ -1,9 +1,9 @@
 """The textbook momentum forms produce PyTorch's iterates while the learning rate is constant."""
 import numpy as np
 import pytest
+from conftest import torch_or_skip
 
 from optcourse import optim
-from conftest import torch_or_skip
 
 A = np.array([[10.0, 2.0], [2.0, 1.0]])   # an ill-conditioned quadratic J = ½ θᵀAθ − bᵀθ
 B = np.array([1.0, -1.0])
