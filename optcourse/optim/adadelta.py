@@ -33,7 +33,6 @@ class Adadelta(Optimizer):
         self.weight_decay = nonnegative("Adadelta: weight_decay", weight_decay)
         super().__init__(params, check_lr(lr, "Adadelta"))
 
-
     def update(self, p, g, *, v, u, lr, t):
         rho, eps = self.rho, self.eps
         if self.weight_decay:

@@ -36,7 +36,6 @@ class Adagrad(Optimizer):
         self.eps = positive("Adagrad: eps", eps)
         super().__init__(params, check_lr(lr, "Adagrad"))
 
-
     def initial_state(self, name, p):
         return np.full_like(p, self.initial_accumulator_value)
 

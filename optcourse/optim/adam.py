@@ -46,7 +46,6 @@ class Adam(Optimizer):
             self.state_names = ("m", "v", "v_max")
         super().__init__(params, check_lr(lr, who))
 
-
     def update(self, p, g, *, m, v, v_max=None, lr, t):
         b1, b2 = self.betas
         if self.weight_decay and self.decoupled_weight_decay:

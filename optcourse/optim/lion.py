@@ -35,7 +35,6 @@ class Lion(Optimizer):
         self.weight_decay = nonnegative("Lion: weight_decay", weight_decay)
         super().__init__(params, check_lr(lr, "Lion"))
 
-
     def update(self, p, g, *, m, lr, t):
         b1, b2 = self.betas
         c = b1 * m + (1 - b1) * g                                # c = β1 m + (1−β1) g

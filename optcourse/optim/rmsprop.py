@@ -37,7 +37,6 @@ class RMSprop(Optimizer):
         self.state_names = ("v",) + ("g_avg",) * self.centered + ("b",) * (self.momentum > 0)
         super().__init__(params, check_lr(lr, "RMSprop"))
 
-
     def update(self, p, g, *, v, g_avg=None, b=None, lr, t):
         a = self.alpha
         if self.weight_decay:

@@ -33,7 +33,6 @@ class SGD(Optimizer):
         self.state_names = ("b",) if self.momentum else ()
         super().__init__(params, check_lr(lr, "SGD"))
 
-
     def update(self, p, g, *, b=None, lr, t):
         mu = self.momentum
         if self.weight_decay:

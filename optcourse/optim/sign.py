@@ -43,7 +43,6 @@ class Signum(Optimizer):
         self.weight_decay = nonnegative("Signum: weight_decay", weight_decay)
         super().__init__(params, check_lr(lr, "Signum"))
 
-
     def update(self, p, g, *, m, lr, t):
         beta = self.momentum
         m *= beta; m += (1 - beta) * g                           # m ← βm + (1−β)g

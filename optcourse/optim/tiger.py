@@ -70,7 +70,6 @@ class Tiger(Optimizer):
             raise ValueError(f"Tiger: centres must be a number or a list of {n} numbers, got {centres!r}.")
         self.centres = [float(c) for c in centres]
 
-
     def step(self, grads) -> None:
         """One call: accumulate ``grads`` into the momentum; move the parameters every k-th call."""
         grads = self.check_grads(grads, allow_nan=True)
