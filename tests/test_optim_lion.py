@@ -2,23 +2,9 @@
 
 import numpy as np
 import pytest
+from references import lion_reference
 
 from optcourse import optim
-
-
-def sign(x):
-    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
-
-
-def lion_reference(theta, grads, lr, b1, b2, wd):
-    """Lion, Algorithm 2 of Chen et al. (2023), one float at a time."""
-    theta, m = list(theta), [0.0] * len(theta)
-    for g in grads:
-        for i, gi in enumerate(g):
-            c = b1 * m[i] + (1 - b1) * gi
-            theta[i] = theta[i] - lr * (sign(c) + wd * theta[i])
-            m[i] = b2 * m[i] + (1 - b2) * gi
-    return theta
 
 
 def test_lion_first_step_by_hand():

@@ -1,45 +1,11 @@
 """Tiger (Su 2023) against hand-worked steps and a reference written from its author's implementation: the matrix rule, gradient accumulation, the NaN rule."""
-import math
 
 import numpy as np
 import pytest
+from references import tiger_reference
 
 from optcourse import optim
 from optcourse.optim import piecewise_linear
-
-
-def sign(x):
-    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
-
-
-def tiger_reference(params, grads, lr, beta, wd, k, shrink, kinds, centres, schedule=None):
-    """Tiger as its reference implementation computes it, one parameter and one float at a time.
-
-    ``t`` counts iterations from 0; the momentum is decayed only at the start of an accumulation
-    window, the parameters move only at its end; a parameter whose gradient has a NaN keeps its
-    momentum and shrinks towards its centre.
-    """
-    params = [list(p) for p in params]
-    m = [[0.0] * len(p) for p in params]
-    for t, step in enumerate(grads):
-        b1 = beta if t % k == 0 else 1.0
-        b2 = (1 - beta) / k
-        rate = lr * (schedule(t) if schedule else 1.0)
-        rate = rate if (t + 1) % k == 0 else 0.0
-        for j, g in enumerate(step):
-            theta = params[j]
-            is_nan = any(math.isnan(x) for x in g)
-            lr_j, d = rate, wd
-            if kinds[j] == "elementwise":
-                lr_j, d = rate * 0.5, 0.0
-            elif kinds[j] == "matrix":
-                lr_j = rate * math.sqrt(sum(x * x for x in theta) / len(theta))
-            for i in range(len(theta)):
-                gi = 0.0 if is_nan else g[i]
-                m[j][i] = (1.0 if is_nan else b1) * m[j][i] + b2 * gi
-                u = (sign(m[j][i]) + d * theta[i]) * lr_j
-                theta[i] = (theta[i] - centres[j]) * shrink + centres[j] if is_nan else theta[i] - u
-    return params
 
 
 def test_tiger_matrix_rule_by_hand():

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 import scipy.sparse.linalg
+from references import steepest_descent_by_hand
 
 from optcourse.landscapes.conditioning import cluster_and_outliers, spd_matrix
 from optcourse.secondorder.conjugate_gradient import a_norm_errors, cg_error_bound, linear_cg, steepest_descent_bound
@@ -112,16 +113,6 @@ def test_bad_input():
         linear_cg(np.eye(2), np.ones(2), x0=np.ones(3))
     with pytest.raises(TypeError, match="real numbers"):
         linear_cg(np.eye(2, dtype=complex), np.ones(2))
-
-
-def steepest_descent_by_hand(A, b, x, steps):
-    """Steepest descent with the exact step g'g / g'Ag, written out independently of optcourse."""
-    path = [x.copy()]
-    for _ in range(steps):
-        g = A @ x - b
-        x = x - (g @ g) / (g @ A @ g) * g
-        path.append(x.copy())
-    return np.array(path)
 
 
 def test_a_norm_errors_against_the_definition_and_f():

@@ -4,18 +4,9 @@ import base64
 
 import numpy as np
 from pictures import pixels
+from references import steepest_descent_by_hand
 
 from optcourse.widgets import CGSpectrumWidget, ZigZagWidget
-
-
-def steepest_descent_by_hand(A, b, x, steps):
-    """Steepest descent with the exact step g'g / g'Ag, written out independently of optcourse."""
-    path = [x.copy()]
-    for _ in range(steps):
-        g = A @ x - b
-        x = x - (g @ g) / (g @ A @ g) * g
-        path.append(x.copy())
-    return np.array(path)
 
 
 def test_zigzag_widget_counts_the_steps_and_redraws():

@@ -11,21 +11,6 @@ from optcourse.landscapes.conditioning import descent_angle, gradient_turn, wors
 from optcourse.widgets import ConditioningWidget
 
 
-def rotation(degrees):
-    t = math.radians(degrees)
-    return np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
-
-
-def random_spd(rng, n, kappa):
-    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    lam = np.geomspace(1.0, kappa, n)
-    return Q @ np.diag(lam) @ Q.T, lam, Q
-
-
-def angle_between(u, v):
-    return math.degrees(math.acos(np.clip(u @ v / np.linalg.norm(u) / np.linalg.norm(v), -1, 1)))
-
-
 def test_widget_reports_the_angles_and_redraws_on_every_control():
     w = ConditioningWidget(condition_number=10, position_degrees=30, walk=0.6)
     H, x0 = np.diag([1.0, 10.0]), 2.5 * np.array([math.cos(math.radians(30)), math.sin(math.radians(30))])

@@ -8,10 +8,7 @@ import pytest
 from pictures import changed_fraction, visibly_changed_fraction
 from PIL import Image
 
-from optcourse.widgets import (
-    DEFAULT_SELECTION,
-    Playground,
-)
+from optcourse.widgets import DEFAULT_SELECTION, Playground
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from optcourse import optim
-from optcourse.viz.plots import (
-    PALETTE,
-)
-from optcourse.widgets.framework import (
-    Experiment,
-    fixed_axes,
-    int_slider,
-    slider,
-)
+from optcourse.viz.plots import PALETTE
+from optcourse.widgets.framework import Experiment, fixed_axes, int_slider, slider
 
 # =================================================================================================
 # Lesson 05: Adam's bias correction

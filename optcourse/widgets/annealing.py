@@ -10,14 +10,7 @@ import numpy as np
 from optcourse.beyond.heuristics import simulated_annealing
 from optcourse.landscapes.surfaces import rastrigin
 from optcourse.viz.plots import PALETTE, START_STYLE, draw_landscape
-from optcourse.widgets.framework import (
-    Experiment,
-    fixed_axes,
-    int_slider,
-    log_slider,
-    slider,
-    widgets,
-)
+from optcourse.widgets.framework import Experiment, fixed_axes, int_slider, log_slider, slider, widgets
 
 
 class AnnealingWidget(Experiment):

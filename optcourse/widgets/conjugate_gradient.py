@@ -39,22 +39,8 @@ from optcourse.landscapes.surfaces import quadratic
 from optcourse.secondorder.conjugate_gradient import a_norm_errors, cg_error_bound, linear_cg, steepest_descent_bound
 from optcourse.secondorder.minimizer import minimize
 from optcourse.validation import whole
-from optcourse.viz.plots import (
-    MINIMUM_STYLE,
-    OUTLINE,
-    PALETTE,
-    START_STYLE,
-    draw_landscape,
-    line_kwargs,
-)
-from optcourse.widgets.framework import (
-    Experiment,
-    clear_plotted,
-    fixed_axes,
-    int_slider,
-    log_slider,
-    slider,
-)
+from optcourse.viz.plots import MINIMUM_STYLE, OUTLINE, PALETTE, START_STYLE, draw_landscape, line_kwargs
+from optcourse.widgets.framework import Experiment, clear_plotted, fixed_axes, int_slider, log_slider, slider
 
 # =================================================================================================
 # Widget 1: steepest descent with exact steps against conjugate gradient, in 2-D

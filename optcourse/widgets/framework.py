@@ -39,9 +39,7 @@ from matplotlib.spines import Spine
 from matplotlib.text import Text
 from PIL import Image as PILImage
 
-from optcourse.viz.plots import (
-    PALETTE,
-)
+from optcourse.viz.plots import PALETTE
 
 EPS = np.finfo(float).eps
 

@@ -12,20 +12,8 @@ from optcourse.experiments.runner import run
 from optcourse.landscapes.surfaces import Surface
 from optcourse.learning.data import make_regression, minibatches
 from optcourse.learning.linear_models import minibatch_noise
-from optcourse.viz.plots import (
-    OUTLINE,
-    PALETTE,
-    START_STYLE,
-    draw_landscape,
-)
-from optcourse.widgets.framework import (
-    Experiment,
-    fixed_axes,
-    gap_for_log,
-    int_slider,
-    log_slider,
-    round_limits,
-)
+from optcourse.viz.plots import OUTLINE, PALETTE, START_STYLE, draw_landscape
+from optcourse.widgets.framework import Experiment, fixed_axes, gap_for_log, int_slider, log_slider, round_limits
 
 
 class BatchNoiseWidget(Experiment):

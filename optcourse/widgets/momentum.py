@@ -10,22 +10,8 @@ import numpy as np
 from optcourse.experiments.runner import Run, run
 from optcourse.landscapes.surfaces import quadratic
 from optcourse.optim.rates import momentum_rate, optimal_momentum
-from optcourse.viz.plots import (
-    OUTLINE,
-    START_STYLE,
-    draw_landscape,
-    line_kwargs,
-    optimizer_style,
-)
-from optcourse.widgets.framework import (
-    EPS,
-    Experiment,
-    fixed_axes,
-    gap_for_log,
-    int_slider,
-    log_slider,
-    slider,
-)
+from optcourse.viz.plots import OUTLINE, START_STYLE, draw_landscape, line_kwargs, optimizer_style
+from optcourse.widgets.framework import EPS, Experiment, fixed_axes, gap_for_log, int_slider, log_slider, slider
 
 
 class MomentumWidget(Experiment):

@@ -38,14 +38,7 @@ from optcourse.secondorder.linesearch import (
 )
 from optcourse.secondorder.roots import newton_root
 from optcourse.viz.plots import PALETTE, START_STYLE, draw_landscape
-from optcourse.widgets.framework import (
-    Experiment,
-    clear_plotted,
-    fixed_axes,
-    int_slider,
-    log_slider,
-    slider,
-)
+from optcourse.widgets.framework import Experiment, clear_plotted, fixed_axes, int_slider, log_slider, slider
 
 CONDITIONS = ("armijo", "wolfe", "strong wolfe")
 CONDITION_COLOURS = {"armijo": PALETTE["sand"], "wolfe": PALETTE["teal"], "strong wolfe": PALETTE["indigo"]}

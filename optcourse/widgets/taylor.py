@@ -7,16 +7,8 @@ import sympy as sp
 
 from optcourse.landscapes.derivatives import taylor_polynomial
 from optcourse.validation import whole
-from optcourse.viz.plots import (
-    PALETTE,
-    START_STYLE,
-)
-from optcourse.widgets.framework import (
-    Experiment,
-    fixed_axes,
-    int_slider,
-    slider,
-)
+from optcourse.viz.plots import PALETTE, START_STYLE
+from optcourse.widgets.framework import Experiment, fixed_axes, int_slider, slider
 
 X_SYM, Y_SYM = sp.symbols("x y")
 _A_SYM, _B_SYM = sp.symbols("a b")
