@@ -4,14 +4,9 @@ import math
 import numpy as np
 import pytest
 
-from optcourse.landscapes.conditioning import (
-    cluster_and_outliers,
-    descent_angle,
-    descent_angles,
-    gradient_turn,
-    spd_matrix,
-    worst_descent_angle,
-)
+from optcourse.landscapes.conditioning import (cluster_and_outliers, descent_angle, descent_angles, gradient_turn,
+                                               spd_matrix,
+                                               worst_descent_angle)
 from optcourse.landscapes.surfaces import quadratic
 
 

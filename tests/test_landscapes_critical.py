@@ -8,12 +8,8 @@ import pytest
 import sympy as sp
 from scipy import integrate, special
 
-from optcourse.landscapes.critical import (
-    classify_critical_point,
-    escape_saddle,
-    find_critical_points,
-    fraction_positive_definite,
-)
+from optcourse.landscapes.critical import (classify_critical_point, escape_saddle, find_critical_points,
+                                           fraction_positive_definite)
 from optcourse.landscapes.derivatives import sympy_functions
 from optcourse.landscapes.surfaces import get_surface
 

@@ -4,13 +4,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from optcourse.landscapes.derivatives import (
-    gradient_check,
-    numerical_gradient,
-    numerical_hessian,
-    sympy_functions,
-    taylor_polynomial,
-)
+from optcourse.landscapes.derivatives import (gradient_check, numerical_gradient, numerical_hessian, sympy_functions,
+                                              taylor_polynomial)
 
 x, y, z = sp.symbols("x y z")
 

@@ -6,14 +6,8 @@ import numpy as np
 import pytest
 import scipy.optimize
 
-from optcourse.landscapes.problems import (
-    Problem,
-    extended_powell,
-    extended_rosenbrock,
-    get_problem,
-    mgh_problems,
-    problem_names,
-)
+from optcourse.landscapes.problems import (Problem, extended_powell, extended_rosenbrock, get_problem, mgh_problems,
+                                           problem_names)
 
 SMALL = mgh_problems(large=False)
 CHECKED = SMALL + [extended_rosenbrock(100), extended_powell(100)]

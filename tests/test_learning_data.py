@@ -8,15 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optcourse.learning.data import (
-    DIGITS_FILE,
-    load_digits,
-    make_classification,
-    make_regression,
-    minibatches,
-    n_batches,
-    train_test_split,
-)
+from optcourse.learning.data import (DIGITS_FILE, load_digits, make_classification, make_regression, minibatches,
+                                     n_batches, train_test_split)
 
 README = DIGITS_FILE.with_name("README.md")
 

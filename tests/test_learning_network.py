@@ -5,17 +5,10 @@ import pytest
 
 from optcourse import optim
 from optcourse.landscapes.derivatives import numerical_gradient
-from optcourse.learning.network import (
-    MLP,
-    filter_normalized_direction,
-    flatten,
-    hessian_extreme_eigenvalues,
-    lanczos_eigenvalues,
-    loss_along_line,
-    loss_surface,
-    permute_hidden_units,
-    rescale_hidden_unit,
-)
+from optcourse.learning.network import (MLP, filter_normalized_direction, flatten, hessian_extreme_eigenvalues,
+                                        lanczos_eigenvalues, loss_along_line,
+                                        loss_surface, permute_hidden_units,
+                                        rescale_hidden_unit)
 
 SIZES = [5, 7, 6, 3]
 

@@ -9,16 +9,11 @@ from conftest import Counted
 
 from optcourse.landscapes.problems import get_problem
 from optcourse.landscapes.surfaces import get_surface
-from optcourse.secondorder.linesearch import (
-    acceptable_steps,
-    armijo_backtracking,
-    cubic_minimizer,
-    exact_line_search,
-    quadratic_minimizer,
-    step_intervals,
-    strong_wolfe_search,
-    wolfe_line_search,
-)
+from optcourse.secondorder.linesearch import (acceptable_steps, armijo_backtracking, cubic_minimizer, exact_line_search,
+                                              quadratic_minimizer,
+                                              step_intervals,
+                                              strong_wolfe_search,
+                                              wolfe_line_search)
 
 # -- interpolation ---------------------------------------------------------------------------------
 

@@ -9,17 +9,10 @@ from conftest import Counted
 
 from optcourse.landscapes.problems import extended_powell, extended_rosenbrock, get_problem, mgh_problems
 from optcourse.secondorder.conjugate_gradient import linear_cg
-from optcourse.secondorder.minimizer import (
-    LBFGS,
-    METHODS,
-    InverseQuasiNewton,
-    bfgs_inverse_update,
-    cg_beta,
-    cholesky_with_added_identity,
-    dfp_inverse_update,
-    lbfgs_two_loop,
-    minimize,
-)
+from optcourse.secondorder.minimizer import (LBFGS, METHODS, InverseQuasiNewton, bfgs_inverse_update, cg_beta,
+                                             cholesky_with_added_identity,
+                                             dfp_inverse_update,
+                                             lbfgs_two_loop, minimize)
 
 
 def random_spd(rng, n, condition=10.0):

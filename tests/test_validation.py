@@ -2,16 +2,8 @@
 import numpy as np
 import pytest
 
-from optcourse.validation import (
-    condition_number,
-    in_unit_interval,
-    is_whole,
-    nonnegative,
-    positive,
-    symmetric_matrix,
-    vector,
-    whole,
-)
+from optcourse.validation import (condition_number, in_unit_interval, is_whole, nonnegative, positive, symmetric_matrix,
+                                  vector, whole)
 
 
 def test_whole_numbers_accept_numpy_integers_and_refuse_bools_floats_and_out_of_range():

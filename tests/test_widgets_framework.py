@@ -6,14 +6,8 @@ import numpy as np
 import pytest
 from pictures import changed_fraction, pixels, visibly_changed_fraction
 
-from optcourse.widgets import (
-    AdamBiasWidget,
-    BatchNoiseWidget,
-    LionTigerWidget,
-    MomentumWidget,
-    Playground,
-    TaylorWidget,
-)
+from optcourse.widgets import (AdamBiasWidget, BatchNoiseWidget, LionTigerWidget, MomentumWidget, Playground,
+                               TaylorWidget)
 
 
 @pytest.fixture(scope="module")

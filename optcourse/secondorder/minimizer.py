@@ -51,13 +51,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg
 
-from optcourse.secondorder.linesearch import (
-    ALPHA_MAX,
-    LineSearchResult,
-    armijo_backtracking,
-    exact_line_search,
-    wolfe_line_search,
-)
+from optcourse.secondorder.linesearch import (ALPHA_MAX, LineSearchResult, armijo_backtracking, exact_line_search,
+                                              wolfe_line_search)
 from optcourse.validation import whole
 
 METHODS = ("gd", "newton", "dfp", "bfgs", "lbfgs", "cg")

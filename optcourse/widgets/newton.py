@@ -29,13 +29,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from optcourse.landscapes.surfaces import get_surface
-from optcourse.secondorder.linesearch import (
-    acceptable_steps,
-    armijo_backtracking,
-    check_line_data,
-    step_intervals,
-    wolfe_line_search,
-)
+from optcourse.secondorder.linesearch import (acceptable_steps, armijo_backtracking, check_line_data, step_intervals,
+                                              wolfe_line_search)
 from optcourse.secondorder.roots import newton_root
 from optcourse.viz.plots import PALETTE, START_STYLE, draw_landscape
 from optcourse.widgets.framework import Experiment, clear_plotted, fixed_axes, int_slider, log_slider, slider

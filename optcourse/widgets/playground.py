@@ -11,24 +11,10 @@ import numpy as np
 from optcourse.experiments.runner import Run, as_surface, run, suggested_hyperparameters
 from optcourse.landscapes.surfaces import Surface, get_surface, quadratic
 from optcourse.optim.registry import MINIMIZE_METHODS, PLAYGROUND_CHOICES, REGISTRY, lookup
-from optcourse.viz.plots import (
-    MINIMUM_STYLE,
-    OUTLINE,
-    PALETTE,
-    START_STYLE,
-    draw_landscape,
-    line_kwargs,
-    optimizer_style,
-)
-from optcourse.widgets.framework import (
-    Experiment,
-    fixed_axes,
-    gap_for_log,
-    int_slider,
-    log_slider,
-    round_limits,
-    slider,
-)
+from optcourse.viz.plots import (MINIMUM_STYLE, OUTLINE, PALETTE, START_STYLE, draw_landscape, line_kwargs,
+                                 optimizer_style)
+from optcourse.widgets.framework import (Experiment, fixed_axes, gap_for_log, int_slider, log_slider, round_limits,
+                                         slider)
 
 PLAYGROUND_SURFACES = {
     "rosenbrock": lambda: get_surface("rosenbrock"),

@@ -7,15 +7,8 @@ import numpy as np
 from optcourse.experiments.runner import Run, run, suggested_hyperparameters
 from optcourse.landscapes.surfaces import Surface, get_surface, quadratic
 from optcourse.viz.plots import OUTLINE, START_STYLE, draw_landscape, line_kwargs
-from optcourse.widgets.framework import (
-    Experiment,
-    fixed_axes,
-    gap_for_log,
-    int_slider,
-    log_slider,
-    round_limits,
-    slider,
-)
+from optcourse.widgets.framework import (Experiment, fixed_axes, gap_for_log, int_slider, log_slider, round_limits,
+                                         slider)
 
 # =================================================================================================
 # Lesson 08: Lion and Tiger
