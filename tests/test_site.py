@@ -8,8 +8,8 @@ The site is built once per session (``optcourse site``, about ten seconds). Then
 * secrecy: no solution line, hidden-test line, or line printed by an answer or a check cell appears in
   any file of the site (HTML as text, so code split into highlighted tokens is searched as it reads,
   and inside the zip downloads), while the self-check lines the student does see are found there;
-* in Debian's Chromium, with every request that leaves localhost aborted: the home page and three
-  lesson pages show typeset math and loaded figures (as many images as the page's notebook has image
+* in Debian's Chromium, with every request that leaves localhost aborted: the home page, three
+  lesson pages and the reference show typeset math and loaded figures (as many images as the page's notebook has image
   outputs, widgets' still images included), search finds a word of lesson 07, nothing is logged to
   the console as an error, and a phone-sized window needs no sideways scrolling. Screenshots go to
   ``tests/artifacts/`` (git-ignored).
@@ -20,8 +20,6 @@ import collections
 import functools
 import html.parser
 import http.server
-import io
-import json
 import re
 import shutil
 import threading
@@ -231,6 +229,16 @@ def test_every_script_and_style_is_served_by_the_site_itself(site):
     assert (site.out / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
 
 
+def test_the_site_toolchain_is_installed_at_its_pinned_versions():
+    """course.py installs docs/site-pins.txt as constraints: what CI tests is what the pins say."""
+    from importlib.metadata import version
+    pins = dict(line.split("==") for line in (ROOT / "docs" / "site-pins.txt").read_text().splitlines()
+                if line.strip() and not line.startswith("#"))
+    assert {"sphinx", "myst-nb", "sphinx-book-theme", "sphinx-mathjax-offline"} <= set(pins)
+    wrong = {name: (pinned, version(name)) for name, pinned in pins.items() if version(name) != pinned}
+    assert not wrong, f"docs/site-pins.txt differs from this environment (pinned, installed): {wrong}"
+
+
 def test_the_reference_documents_every_optimizer_with_its_math(site):
     from optcourse.optim import OPTIMIZERS
     page = (site.out / "reference.html").read_text()
@@ -296,6 +304,7 @@ def test_the_site_works_offline_in_chromium(site, served, tmp_path):
         if in_ci():
             pytest.fail(f"{message} CI must run the browser test: .ci/run installs what it needs.")
         pytest.skip(f"{message} Skipping the real-browser test of the site.")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     middle = site.lessons[len(site.lessons) // 2]
@@ -322,7 +331,7 @@ def test_the_site_works_offline_in_chromium(site, served, tmp_path):
                 page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
                 page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
                 page.on("requestfailed", lambda r: errors.append(f"failed request {r.url}"))
-                for name in ["index", *lessons]:
+                for name in ["index", *lessons, "reference"]:
                     page.goto(f"{served}/{name}.html", wait_until="load")
                     if name != "index":     # Sphinx loads MathJax on pages with math
                         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
@@ -338,13 +347,18 @@ def test_the_site_works_offline_in_chromium(site, served, tmp_path):
                         i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0}))""")
                     if name != "index":
                         assert math["containers"] > 0 and math["typeset"] == math["total"], f"{name}: math {math}"
+                    if name in lessons:
                         output_images = [i for i in images if i["src"].startswith("_images/")]
                         assert len(output_images) == image_outputs(name), f"{name}: {len(output_images)} images"
                     assert not math["errors"], f"{name}: MathJax could not typeset {math['errors'][:3]}"
                     assert all(i["ok"] for i in images), f"{name}: images not loaded {[i for i in images if not i['ok']]}"
-                    if suffix:
-                        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-                        assert width[0] <= width[1] + 1, f"{name}: a phone must scroll sideways ({width})"
+                    if suffix:   # once the theme has laid the page out (its sidebars slide in and out)
+                        try:
+                            page.wait_for_function("() => document.documentElement.scrollWidth <= innerWidth + 1",
+                                                   timeout=5_000)
+                        except PlaywrightTimeout:
+                            width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+                            pytest.fail(f"{name}: on a phone the page scrolls sideways (width, window): {width}")
                     page.screenshot(path=str(shots / f"{name}{suffix}.png"))
                     if name == lessons[1] and not suffix:    # a widget's still image, on screen
                         page.locator("main img").last.scroll_into_view_if_needed()

@@ -50,8 +50,8 @@ def site_command(args) -> int:
     from .site import build_site
     repository = None if args.repository == "none" else args.repository
     site = build_site(args.out, args.solutions, repository=repository, ref=args.ref)
-    for warning in site.warnings:
-        print(f"warning: {warning}")
+    if site.warnings:
+        print(f"site: Sphinx warned {len(site.warnings)} time(s) (above)")
     if site.repository is None:
         print("site: no Binder buttons (the GitHub repository is unknown: pass --repository OWNER/REPO)")
     print(f"site: {len(site.lessons)} lesson(s), {site.megabytes:.1f} MB, built in {site.seconds:.0f} s: "

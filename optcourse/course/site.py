@@ -33,7 +33,6 @@ import ast
 import copy
 import importlib.util
 import io
-import json
 import os
 import pkgutil
 import re
@@ -66,6 +65,11 @@ STYLE = """\
 .optcourse-launch a:hover { background: var(--pst-color-surface); }
 .optcourse-note { font-size: .9rem; color: var(--pst-color-text-muted); }
 div.cell_output img { max-width: 100%; height: auto; }
+/* a long name in inline code (optcourse.minimize.cholesky_with_added_identity) may break on a phone */
+.bd-article code.literal, .bd-article code.literal span.pre { white-space: normal; overflow-wrap: anywhere; }
+.bd-article dt.sig { flex-wrap: wrap; overflow-wrap: anywhere; }
+.bd-article dt.sig span.pre { white-space: normal; }
+.bd-article h1, .bd-article h2, .bd-article h3 { overflow-wrap: anywhere; }
 """
 
 
@@ -238,7 +242,8 @@ def read_lessons(solutions, readme: str = "") -> tuple[list[Lesson], list[str]]:
 def readme_sections(readme: str) -> dict[str, str]:
     """The README's text before its first '## ' heading (key ''), and each '## ' section by heading."""
     parts = re.split(r"^## +(.+?)\s*$", readme, flags=re.M)
-    opening = re.sub(r"^# .*\n", "", parts[0], count=1).strip()
+    opening = re.sub(r"^# .*\n", "", parts[0], count=1)
+    opening = re.sub(r"^\[!\[.*\n?", "", opening, flags=re.M).strip()      # badges: images from elsewhere
     sections = {"": opening}
     sections.update({heading: text.strip() for heading, text in zip(parts[1::2], parts[2::2])})
     return sections
@@ -247,19 +252,23 @@ def readme_sections(readme: str) -> dict[str, str]:
 def home_page(lessons: list[Lesson], readme: str, repository: str | None, ref: str) -> str:
     sections = readme_sections(readme)
     opening = sections.get("") or "An open course on optimization for deep learning, run in JupyterLab."
-    items = "\n".join(f"{i}. [{lesson.title}]({lesson.name}.ipynb): {lesson.summary}"
-                      for i, lesson in enumerate(lessons, 1))
+    items = "\n".join(f"- [{lesson.title}]({lesson.name}.ipynb): {lesson.summary}" for lesson in lessons)
     start = ["- **Read it here.** Each lesson page shows the lesson with its figures; the live widgets "
              "appear as still images."]
     if repository:
         binder = f"https://mybinder.org/v2/gh/{repository}/{ref}?urlpath=lab/tree/lessons"
         start.append(f"- **Run it in your browser, with nothing to install**, on [Binder]({binder}) (it "
                      f"takes a minute or two to start). Each lesson page has its own *Open on Binder* button.")
-    clone = f"`git clone https://github.com/{repository}.git`" if repository else "download the repository"
-    start.append(f"- **Run it on your machine.** Python 3.11 or newer: {clone}, then, in its folder:")
     quick = sections.get("Quick start", "")
     code = re.search(r"```bash\n(.*?)```", quick, re.S)
-    start.append("\n```bash\n" + (code.group(1) if code else "python3 course.py lab\n") + "```")
+    commands = code.group(1) if code else "python3 course.py lab\n"
+    if repository:
+        folder = repository.split("/")[1]
+        commands = f"git clone https://github.com/{repository}.git\ncd {folder}\n" + commands
+        start.append("- **Run it on your machine**, with Python 3.11 or newer:")
+    else:
+        start.append("- **Run it on your machine**, with Python 3.11 or newer, in the repository's folder:")
+    start.append("\n```bash\n" + commands + "```")
     start.append("- **Or take one lesson**: each lesson page has *Download the notebook* and *Download the "
                  "lesson folder* buttons.")
     toctree = "\n".join(f"{lesson.name}.ipynb" for lesson in lessons)
@@ -310,6 +319,7 @@ def sphinx_config(repository: str | None) -> dict:
         "extensions": ["myst_nb", "sphinx.ext.autodoc"],
         "html_theme": "sphinx_book_theme",
         "html_theme_options": theme,
+        "html_context": {"default_mode": "auto"},   # unset, the theme logs an error on a first visit
         "html_static_path": ["_static"],
         "html_css_files": ["optcourse.css"],
         "html_extra_path": [DOWNLOADS + "_root"],
@@ -444,8 +454,3 @@ def build_site(out, solutions="solutions", readme=None, repository: str | None =
     return Site(out, [lesson.name for lesson in lessons], skipped, time.perf_counter() - start,
                 folder_megabytes(out), logged, repository)
 
-
-def site_summary(site: Site) -> str:
-    return json.dumps({"out": str(site.out), "lessons": site.lessons, "skipped": site.skipped,
-                       "seconds": round(site.seconds, 1), "megabytes": round(site.megabytes, 1),
-                       "warnings": len(site.warnings), "repository": site.repository})
