@@ -34,7 +34,7 @@ from optcourse.course import notebook as nbk
 from optcourse.course.build import WIDGET_VIEW, find_sources, notebook_path
 from optcourse.course.cli import main as cli
 from optcourse.course.release import release_notebook, released_files
-from optcourse.course.site import build_site, outputs_made_by_answers, student_page
+from optcourse.course.site import build_site, outputs_made_by_answers, plain_text_blocks, student_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -170,7 +170,8 @@ def test_every_built_lesson_has_a_page_in_order_linked_from_home(site):
                                                       if s.stem not in names]
     home = (site.out / "index.html").read_text()
     positions = [home.find(f'href="{name}.html"') for name in names]
-    assert all(p >= 0 for p in positions) and positions == sorted(positions), "home page: lessons missing or out of order"
+    assert all(p >= 0 for p in positions), "home page: a lesson is not linked"
+    assert positions == sorted(positions), "home page: the lessons are out of order"
     assert "How to start" in home and "Who it is for" in home
     for name in names:
         nb = nbformat.read(str(SOLUTIONS / name / f"{name}.ipynb"), as_version=4)
@@ -209,7 +210,8 @@ def test_nothing_of_a_solution_a_hidden_test_or_a_check_output_is_anywhere_in_th
     for path in files:
         text = normal(readable_text(path))
         leaked = sorted(s for s in hidden if s in text)
-        assert not leaked, f"{path.relative_to(site.out)} shows solution, hidden-test or check-output text: {leaked[:3]}"
+        assert not leaked, (f"{path.relative_to(site.out)} shows solution, hidden-test or check-output text: "
+                            f"{leaked[:3]}")
     # The search can find code: the self-check lines the student sees are on each page, as text.
     for name, lines in shown.items():
         text = normal(readable_text(site.out / f"{name}.html"))
@@ -224,7 +226,8 @@ def test_every_script_and_style_is_served_by_the_site_itself(site):
             url = re.search(r'(?:src|href)="([^"]*)"', attribute)
             if url and (tag == "script" or "stylesheet" in attribute or "preload" in attribute):
                 assert not urlparse(url.group(1)).netloc, f"{path.name} loads {url.group(1)} from the network"
-    assert '<script defer="defer" src="_static/mathjax/tex-chtml.js' in (site.out / f"{site.lessons[0]}.html").read_text()
+    lesson = (site.out / f"{site.lessons[0]}.html").read_text()
+    assert '<script defer="defer" src="_static/mathjax/tex-chtml.js' in lesson
     assert (site.out / "_static" / "mathjax" / "tex-chtml.js").is_file()
     assert (site.out / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
 
@@ -245,6 +248,17 @@ def test_the_reference_documents_every_optimizer_with_its_math(site):
     for name in [*OPTIMIZERS, "minimize", "linear_cg"]:
         assert re.search(rf'id="optcourse\.[\w.]*\b{name}"', page), f"reference: {name} is not documented"
     assert page.count('class="math') >= len(OPTIMIZERS), "reference: the docstrings' math is missing"
+
+
+def test_plain_text_argument_lists_and_code_after_a_colon_become_literal_blocks():
+    lines = ["Minimise f.", "", "Arguments:", "    fun      -- f(x) -> float", "    x0       -- the start,",
+             "                a 1-D array", "    tol -- shorthand", "", "Use it so:", "", "    x = f(1)", "",
+             "At step :math:`t`:", "", ".. math::", "    x = 1"]
+    plain_text_blocks(lines)
+    assert lines == ["Minimise f.", "", "Arguments:", "", ".. code-block:: text", "",
+                     "        fun      -- f(x) -> float", "        x0       -- the start,",
+                     "                    a 1-D array", "        tol -- shorthand", "", "", "Use it so::", "",
+                     "    x = f(1)", "", "At step :math:`t`:", "", ".. math::", "    x = 1"]
 
 
 def test_cli_builds_and_refuses_a_folder_that_is_not_a_site(tmp_path, capsys):
@@ -351,7 +365,8 @@ def test_the_site_works_offline_in_chromium(site, served, tmp_path):
                         output_images = [i for i in images if i["src"].startswith("_images/")]
                         assert len(output_images) == image_outputs(name), f"{name}: {len(output_images)} images"
                     assert not math["errors"], f"{name}: MathJax could not typeset {math['errors'][:3]}"
-                    assert all(i["ok"] for i in images), f"{name}: images not loaded {[i for i in images if not i['ok']]}"
+                    broken = [i["src"] for i in images if not i["ok"]]
+                    assert not broken, f"{name}: images not loaded: {broken}"
                     if suffix:   # once the theme has laid the page out (its sidebars slide in and out)
                         try:
                             page.wait_for_function("() => document.documentElement.scrollWidth <= innerWidth + 1",

@@ -280,9 +280,45 @@ def home_page(lessons: list[Lesson], readme: str, repository: str | None, ref: s
 
 
 def optim_modules() -> list[str]:
-    import optcourse.optim
-    return sorted(f"optcourse.optim.{m.name}" for m in pkgutil.iter_modules(optcourse.optim.__path__)
-                  if not m.name.startswith("_"))
+    """The modules of ``optcourse.optim`` in the order its ``__all__`` names what they define (the
+    base class, then the optimizers as the course meets them, then schedules); any others after."""
+    import optcourse.optim as optim
+    named = [getattr(getattr(optim, name), "__module__", None) for name in optim.__all__]
+    every = sorted(f"{optim.__name__}.{m.name}" for m in pkgutil.iter_modules(optim.__path__)
+                   if not m.name.startswith("_"))
+    return list(dict.fromkeys([m for m in named if m in every] + every))
+
+
+ARGUMENT = re.compile(r"^(\s*)[\w*][\w ,*()\[\].]*?\s{2,}-- ")       # "x0       -- the starting point"
+NEXT_ARGUMENT = re.compile(r"^(\s*)[\w*][\w ,*()\[\].]*?\s+-- ")      # "callback -- called as ..."
+CODE_LINE = re.compile(r"^\s+(?!\.\.)\S.*(\s=\s|\(|\)$)")                   # "    x = np.array([1.0])"
+
+
+def plain_text_blocks(lines: list[str]) -> None:
+    """Make the plain-text parts of a docstring literal blocks, in place, so that docutils shows them
+    as written: argument lists ("name  -- what it is", aligned) and indented code after a colon.
+    (Most docstrings are reStructuredText already; this only keeps the rest readable.)"""
+    i = 0
+    while i < len(lines):
+        match = ARGUMENT.match(lines[i])
+        if match:
+            indent, j = len(match.group(1)), i + 1
+            while j < len(lines) and lines[j].strip() and (
+                    (NEXT_ARGUMENT.match(lines[j]) and len(NEXT_ARGUMENT.match(lines[j]).group(1)) == indent)
+                    or len(lines[j]) - len(lines[j].lstrip()) > indent):
+                j += 1
+            block = ["    " + line for line in lines[i:j]]
+            lines[i:j] = ["", ".. code-block:: text", "", *block, ""]
+            i += len(block) + 4
+            continue
+        if (lines[i].rstrip().endswith(":") and not lines[i].rstrip().endswith("::") and i + 2 < len(lines)
+                and not lines[i + 1].strip() and CODE_LINE.match(lines[i + 2])):
+            lines[i] = lines[i].rstrip() + ":"
+        i += 1
+
+
+def _process_docstring(app, what, name, obj, options, lines):
+    plain_text_blocks(lines)
 
 
 def reference_page() -> str:
@@ -333,7 +369,7 @@ def sphinx_config(repository: str | None) -> dict:
         "myst_enable_extensions": ["dollarmath", "amsmath"],
         "myst_heading_anchors": 3,
         "autodoc_member_order": "bysource",
-        "autodoc_typehints": "description",
+        "autodoc_typehints": "none",
         "exclude_patterns": ["_build", DOWNLOADS + "_root"],
         "suppress_warnings": ["myst.header", "mystnb.unknown_mime_type"],
     }
@@ -384,8 +420,11 @@ def lesson_zip(name: str, files: dict) -> bytes:
 def write_sources(folder: Path, lessons: list[Lesson], readme: str, repository: str | None, ref: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     config = sphinx_config(repository)
-    (folder / "conf.py").write_text("# Written by optcourse.course.site; every build writes it anew.\n"
-                                    + "".join(f"{k} = {v!r}\n" for k, v in config.items()))
+    (folder / "conf.py").write_text(
+        "# Written by optcourse.course.site; every build writes it anew.\n"
+        + "".join(f"{k} = {v!r}\n" for k, v in config.items())
+        + "\n\ndef setup(app):\n    from optcourse.course.site import _process_docstring\n"
+          "    app.connect('autodoc-process-docstring', _process_docstring)\n")
     (folder / "index.md").write_text(home_page(lessons, readme, repository, ref))
     (folder / "reference.rst").write_text(reference_page())
     static = folder / "_static"
