@@ -379,7 +379,7 @@ def mathjax_folder() -> Path:
     spec = importlib.util.find_spec(MATHJAX_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ValueError(f"site: the package {MATHJAX_PACKAGE} (MathJax for offline pages) is not installed: "
-                         f"pip install -e '.[site]'.")
+                         f"pip install 'optcourse[site]' (python3 course.py setup installs it).")
     return Path(list(spec.submodule_search_locations)[0]) / "static" / "mathjax"
 
 
@@ -462,7 +462,11 @@ def build_site(out, solutions="solutions", readme=None, repository: str | None =
     ``readme`` defaults to the README.md beside ``solutions``; ``repository`` ("OWNER/REPO" on GitHub)
     makes the Binder buttons, "auto" finds it (GITHUB_REPOSITORY, or the origin remote), None omits them.
     """
-    from sphinx.cmd.build import build_main
+    try:
+        from sphinx.cmd.build import build_main
+    except ImportError:
+        raise ValueError("site: Sphinx is not installed; the website needs the site extra: pip install "
+                         "'optcourse[site]' (python3 course.py setup installs it).") from None
 
     start = time.perf_counter()
     out, solutions = Path(out).resolve(), Path(solutions).resolve()
