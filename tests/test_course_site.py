@@ -147,9 +147,11 @@ def test_names_defined_by_answers_taint_later_cells_until_redefined():
         nbformat.v4.new_code_cell("z = 3\nz"),              # redefined by a clean cell
         nbformat.v4.new_code_cell("%timeit x\nx + 1"),       # a magic does not hide what it reads
         nbformat.v4.new_code_cell("print(x"),               # does not parse: assume the worst
+        nbformat.v4.new_code_cell("for y in range(3):\n    print(y)\ndef f(y):\n    return [y for y in x]"),
+        nbformat.v4.new_code_cell("def g():\n    return y\ng()"),   # y, the answer's, read in a function
     ])
     nb.cells[1].metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "y", "locked": False}
-    assert outputs_made_by_answers(nb) == [False, True, True, True, False, False, True]
+    assert outputs_made_by_answers(nb) == [False, True, True, True, False, False, True, False, True]
 
 
 def test_a_widget_shows_its_still_image_and_nothing_of_its_view():

@@ -38,6 +38,7 @@ import pkgutil
 import re
 import shutil
 import subprocess
+import symtable
 import tempfile
 import time
 import zipfile
@@ -100,15 +101,35 @@ def _code(source: str) -> str:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
 
 
+def names_read(statement: ast.stmt) -> set[str]:
+    """The global names a top-level statement reads. Function parameters and comprehension variables
+    are their own scope's (symtable says so); a loop's or a with-block's variable is bound before its
+    body reads it."""
+    def walk(table):
+        names = {s.get_name() for s in table.get_symbols()
+                 if s.is_referenced() and (table.get_type() == "module" or s.is_global())}
+        for child in table.get_children():
+            names |= walk(child)
+        return names
+
+    read = walk(symtable.symtable(ast.unparse(statement), "<cell>", "exec"))
+    if isinstance(statement, (ast.For, ast.AsyncFor)):
+        read -= {n.id for n in ast.walk(statement.target) if isinstance(n, ast.Name)} - {
+            n.id for n in ast.walk(statement.iter) if isinstance(n, ast.Name)}
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        read -= {n.id for item in statement.items if item.optional_vars is not None
+                 for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name)}
+    return read
+
+
 def statements(source: str) -> list[tuple[set[str], list[str]]] | None:
-    """A code cell's top-level statements as (names loaded, names bound), in order; None if it does not
+    """A code cell's top-level statements as (names read, names bound), in order; None if it does not
     parse (then assume it reads anything)."""
     try:
         tree = ast.parse(_code(source))
     except SyntaxError:
         return None
-    return [({n.id for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)},
-             nbk.defined_names(ast.unparse(s))) for s in tree.body]
+    return [(names_read(s), nbk.defined_names(ast.unparse(s))) for s in tree.body]
 
 
 def outputs_made_by_answers(nb) -> list[bool]:
