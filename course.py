@@ -7,7 +7,8 @@
 
 Only the Python standard library is used here, so this runs on a fresh machine with Python 3.11+.
 Setting up installs the versions pinned in `binder/requirements.txt` (the ones Binder uses and CI tests
-with), and is skipped when `.venv/` already holds an install of the current pyproject and pins.
+with) and `docs/site-pins.txt` (the website's toolchain), and is skipped when `.venv/` already holds an
+install of the current pyproject and pins.
 """
 import hashlib
 import os
@@ -22,13 +23,15 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / "optcourse-installed.txt"
 PINS = ROOT / "binder" / "requirements.txt"  # the versions the course is tested with, Binder's too
+SITE_PINS = ROOT / "docs" / "site-pins.txt"  # the website's toolchain (tests build the site; Binder needs none)
 NBGRADER_SERVER_PARTS = ("formgrader", "assignment_list", "course_list", "validate_assignment")
 
 
 def setup() -> None:
     if sys.version_info < (3, 11):
         sys.exit(f"optcourse needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + PINS.read_bytes()).hexdigest()
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + PINS.read_bytes()
+                            + SITE_PINS.read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
         return
     if not PYTHON.exists():
@@ -36,7 +39,8 @@ def setup() -> None:
         venv.create(VENV, with_pip=True)
     print("installing optcourse and its dependencies (first run only)", flush=True)
     subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-c", str(PINS), "-e", f"{ROOT}[test]"],
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-c", str(PINS), "-c", str(SITE_PINS),
+                    "-e", f"{ROOT}[test]"],
                    check=True)
     # The tests use nbgrader's Python API only; its JupyterLab menus would only puzzle students. An
     # instructor who grades with nbgrader turns them back on with `jupyter labextension enable ...`.

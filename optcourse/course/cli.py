@@ -2,6 +2,7 @@
 
     optcourse build [05 ...] [--solutions solutions] [--check [--execute]]
     optcourse release [--solutions solutions] [--lessons lessons] [--check]
+    optcourse site --out DIR [--solutions solutions] [--repository OWNER/REPO] [--ref HEAD]
     optcourse grade solutions/01-gd submissions/01-gd --out graded/01-gd [--workers 2]
                     [--cell-timeout 30] [--notebook-timeout 300] [--memory-mb 2048] [--output-mb 10]
 """
@@ -45,6 +46,19 @@ def build_command(args) -> int:
     return 1 if stale else 0
 
 
+def site_command(args) -> int:
+    from .site import build_site
+    repository = None if args.repository == "none" else args.repository
+    site = build_site(args.out, args.solutions, repository=repository, ref=args.ref)
+    if site.warnings:
+        print(f"site: Sphinx warned {len(site.warnings)} time(s) (above)")
+    if site.repository is None:
+        print("site: no Binder buttons (the GitHub repository is unknown: pass --repository OWNER/REPO)")
+    print(f"site: {len(site.lessons)} lesson(s), {site.megabytes:.1f} MB, built in {site.seconds:.0f} s: "
+          f"{site.out}/index.html")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="optcourse", description="Build and release lessons and grade a class.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -63,6 +77,13 @@ def main(argv=None) -> int:
     r.add_argument("--lessons", default="lessons", help="where the students' lessons go (default: lessons)")
     r.add_argument("--check", action="store_true", help="write nothing; exit 1 if lessons/ is out of date")
 
+    s = commands.add_parser("site", help="build the course website (lessons as students see them, reference)")
+    s.add_argument("--out", required=True, help="the site's folder (new, empty, or an earlier site: replaced)")
+    s.add_argument("--solutions", default="solutions", help="the built lessons (default: solutions)")
+    s.add_argument("--repository", default="auto", help="OWNER/REPO on GitHub, for the Binder buttons (default: "
+                                                        "GITHUB_REPOSITORY or the origin remote; 'none' omits them)")
+    s.add_argument("--ref", default="HEAD", help="the branch, tag or commit Binder opens (default: HEAD)")
+
     g = commands.add_parser("grade", help="grade the submissions of one lesson")
     g.add_argument("lesson", help="the instructor's lesson folder (or its notebook), e.g. solutions/01-gd")
     g.add_argument("submissions", help="a folder of student notebooks (NAME.ipynb) or student folders (NAME/)")
@@ -77,6 +98,8 @@ def main(argv=None) -> int:
     try:
         if args.command == "build":
             return build_command(args)
+        if args.command == "site":
+            return site_command(args)
         if args.command == "release":
             changed = release(args.solutions, args.lessons, check=args.check)
             verb = "out of date" if args.check else "written"
