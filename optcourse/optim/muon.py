@@ -44,6 +44,26 @@ def newton_schulz(G: np.ndarray, coefficients=MUON_COEFFICIENTS, steps: int = 5,
     return X.T if tall else X
 
 
+def polar_factor(G: np.ndarray) -> np.ndarray:
+    r""":math:`UV^\top` from the reduced SVD :math:`G = U\Sigma V^\top`: the matrix of spectral norm
+    1 closest to :math:`G` and the steepest-descent direction for :math:`G` in the spectral norm
+    (:math:`\langle G, UV^\top\rangle = \sum_i \sigma_i`, the most any :math:`\|D\|_2 \le 1` can
+    reach). Singular values that are 0 are mapped to 0."""
+    U, s, Vt = np.linalg.svd(np.asarray(G), full_matrices=False)
+    keep = s > s.max(initial=0.0) * max(G.shape) * np.finfo(s.dtype).eps
+    return (U[:, keep] @ Vt[keep]).astype(np.asarray(G).dtype, copy=False)
+
+
+def newton_schulz_polynomial(sigma, coefficients=MUON_COEFFICIENTS, steps: int = 5) -> np.ndarray:
+    """What ``steps`` Newton-Schulz iterations do to a singular value σ (of the normalised matrix):
+    p applied ``steps`` times, p(σ) = aσ + bσ³ + cσ⁵."""
+    a, b, c = coefficients
+    x = np.array(sigma, dtype=float)
+    for _ in range(steps):
+        x = a * x + b * x**3 + c * x**5
+    return x
+
+
 def adjusted_lr(lr: float, shape: tuple, adjust_lr_fn: str | None = None) -> float:
     """The learning rate Muon uses for an (A, B) matrix: ``lr·√max(1, A/B)`` (``"original"``, the
     default, Keller Jordan's) or ``0.2·lr·√max(A, B)`` (``"match_rms_adamw"``, Moonshot's, which
