@@ -5,7 +5,9 @@ import math
 
 import numpy as np
 
-from .base import Optimizer, check_lr, check_nonnegative
+from optcourse.validation import nonnegative
+
+from .base import Optimizer, check_lr
 
 
 def rms(x: np.ndarray) -> float:
@@ -67,13 +69,13 @@ class Adafactor(Optimizer):
         self.beta2_decay = beta2_decay
         if not isinstance(eps, (tuple, list)) or len(eps) != 2:
             raise ValueError(f"Adafactor: eps must be a pair (eps1, eps2), eps1 may be None; got {eps!r}.")
-        eps1 = None if eps[0] is None else check_nonnegative("Adafactor: eps[0]", eps[0])
-        self.eps = (eps1, check_nonnegative("Adafactor: eps[1]", eps[1]))
+        eps1 = None if eps[0] is None else nonnegative("Adafactor: eps[0]", eps[0])
+        self.eps = (eps1, nonnegative("Adafactor: eps[1]", eps[1]))
         d = float(d)
         if not (d >= 1 and math.isfinite(d)):
             raise ValueError(f"Adafactor: d (the clipping threshold) must be a finite number >= 1, got {d!r}.")
         self.d = d
-        self.weight_decay = check_nonnegative("Adafactor: weight_decay", weight_decay)
+        self.weight_decay = nonnegative("Adafactor: weight_decay", weight_decay)
         super().__init__(params, check_lr(lr, "Adafactor"))
 
     def initial_state(self, name, p):
@@ -86,9 +88,6 @@ class Adafactor(Optimizer):
             return np.zeros_like(p)
         return None                                                          # not kept for this shape
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, beta2_decay=self.beta2_decay, eps=self.eps, d=self.d,
-                    weight_decay=self.weight_decay)
 
     def update(self, p, g, *, row_var=None, col_var=None, variance=None, lr, t):
         eps1 = np.finfo(p.dtype).eps if self.eps[0] is None else self.eps[0]

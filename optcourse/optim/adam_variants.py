@@ -6,14 +6,16 @@ import math
 
 import numpy as np
 
-from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative, check_positive
+from optcourse.validation import in_unit_interval, nonnegative, positive
+
+from .base import Optimizer, check_lr
 
 
 def _check_betas(who: str, betas) -> tuple[float, float]:
     if len(tuple(betas)) != 2:
         raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}.")
-    return (check_in_unit_interval(f"{who}: betas[0]", betas[0]),
-            check_in_unit_interval(f"{who}: betas[1]", betas[1]))
+    return (in_unit_interval(f"{who}: betas[0]", betas[0]),
+            in_unit_interval(f"{who}: betas[1]", betas[1]))
 
 
 class NAdam(Optimizer):
@@ -47,9 +49,9 @@ class NAdam(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3, decoupled_weight_decay=False):
         self.betas = _check_betas("NAdam", betas)
-        self.eps = check_positive("NAdam: eps", eps)
-        self.weight_decay = check_nonnegative("NAdam: weight_decay", weight_decay)
-        self.momentum_decay = check_nonnegative("NAdam: momentum_decay", momentum_decay)
+        self.eps = positive("NAdam: eps", eps)
+        self.weight_decay = nonnegative("NAdam: weight_decay", weight_decay)
+        self.momentum_decay = nonnegative("NAdam: momentum_decay", momentum_decay)
         self.decoupled_weight_decay = bool(decoupled_weight_decay)
         super().__init__(params, check_lr(lr, "NAdam"))
 
@@ -58,9 +60,6 @@ class NAdam(Optimizer):
             return np.ones((), dtype=np.float32)       # Π_0 = 1, a float32 scalar as in PyTorch
         return np.zeros_like(p)
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, betas=self.betas, eps=self.eps, weight_decay=self.weight_decay,
-                    momentum_decay=self.momentum_decay, decoupled_weight_decay=self.decoupled_weight_decay)
 
     def update(self, p, g, *, m, v, mu_product, lr, t):
         b1, b2 = self.betas
@@ -111,14 +110,11 @@ class RAdam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  decoupled_weight_decay=False):
         self.betas = _check_betas("RAdam", betas)
-        self.eps = check_positive("RAdam: eps", eps)
-        self.weight_decay = check_nonnegative("RAdam: weight_decay", weight_decay)
+        self.eps = positive("RAdam: eps", eps)
+        self.weight_decay = nonnegative("RAdam: weight_decay", weight_decay)
         self.decoupled_weight_decay = bool(decoupled_weight_decay)
         super().__init__(params, check_lr(lr, "RAdam"))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, betas=self.betas, eps=self.eps, weight_decay=self.weight_decay,
-                    decoupled_weight_decay=self.decoupled_weight_decay)
 
     def rectification(self, t: int) -> float | None:
         """:math:`r_t`, or None while :math:`\\rho_t \\le 5` (the steps taken without :math:`v`)."""
@@ -166,12 +162,10 @@ class Adamax(Optimizer):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0):
         self.betas = _check_betas("Adamax", betas)
-        self.eps = check_positive("Adamax: eps", eps)
-        self.weight_decay = check_nonnegative("Adamax: weight_decay", weight_decay)
+        self.eps = positive("Adamax: eps", eps)
+        self.weight_decay = nonnegative("Adamax: weight_decay", weight_decay)
         super().__init__(params, check_lr(lr, "Adamax"))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, betas=self.betas, eps=self.eps, weight_decay=self.weight_decay)
 
     def update(self, p, g, *, m, u, lr, t):
         b1, b2 = self.betas

@@ -5,7 +5,9 @@ import math
 
 import numpy as np
 
-from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative, check_positive
+from optcourse.validation import in_unit_interval, nonnegative, positive
+
+from .base import Optimizer, check_lr
 
 MUON_COEFFICIENTS = (3.4445, -4.7750, 2.0315)
 """Keller Jordan's quintic (a, b, c): p(σ) = aσ + bσ³ + cσ⁵ has slope a at 0, so small singular
@@ -106,13 +108,13 @@ class Muon(Optimizer):
 
     def __init__(self, params, lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True,
                  ns_coefficients=MUON_COEFFICIENTS, eps=1e-7, ns_steps=5, adjust_lr_fn=None):
-        self.weight_decay = check_nonnegative("Muon: weight_decay", weight_decay)
-        self.momentum = check_in_unit_interval("Muon: momentum", momentum, closed=True)
+        self.weight_decay = nonnegative("Muon: weight_decay", weight_decay)
+        self.momentum = in_unit_interval("Muon: momentum", momentum, closed=True)
         self.nesterov = bool(nesterov)
         if len(tuple(ns_coefficients)) != 3:
             raise ValueError(f"Muon: ns_coefficients must be three numbers (a, b, c), got {ns_coefficients!r}.")
         self.ns_coefficients = tuple(float(c) for c in ns_coefficients)
-        self.eps = check_positive("Muon: eps", eps)
+        self.eps = positive("Muon: eps", eps)
         if isinstance(ns_steps, bool) or not isinstance(ns_steps, (int, np.integer)) or not 0 <= ns_steps < 100:
             raise ValueError(f"Muon: ns_steps must be a whole number in [0, 100), got {ns_steps!r}.")
         self.ns_steps = int(ns_steps)
@@ -127,10 +129,6 @@ class Muon(Optimizer):
                                  f"only. Give biases, gains and other non-matrix parameters to a second "
                                  f"optimizer, e.g. AdamW([b1, b2, ...]).")
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, weight_decay=self.weight_decay, momentum=self.momentum, nesterov=self.nesterov,
-                    ns_coefficients=self.ns_coefficients, eps=self.eps, ns_steps=self.ns_steps,
-                    adjust_lr_fn=self.adjust_lr_fn)
 
     def update(self, p, g, *, b, lr, t):
         mu = self.momentum

@@ -31,14 +31,18 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adam_variants import Adamax, NAdam, RAdam
 from .lion import Lion
+from .muon import Muon
 from .rmsprop import RMSprop
 from .sgd import SGD
 from .sign import SignSGD, Signum
 from .textbook import HeavyBall, NesterovLookahead, SutskeverMomentum
 from .tiger import Tiger
+from .trust_ratio import LAMB, LARS
 
 # Paul Tol's muted qualitative scheme (personal.sron.nl/~pault), with black.
 PALETTE = {
@@ -100,6 +104,18 @@ ENTRIES = (
     Entry("Adam", Adam, _style("wine", "-", "X"), ADAM_TUNABLE, ("width", 1 / 50)),
     Entry("AdamW", AdamW, _style("wine", "--", "X"), (*ADAM_TUNABLE, "weight_decay"), ("width", 1 / 50)),
     Entry("AMSGrad", Adam, _style("wine", ":", "X"), ADAM_TUNABLE, ("width", 1 / 50), variant={"amsgrad": True}),
+    # Adam's descendants (lesson 11): Nesterov's colour for NAdam; Adafactor's step is relative to |θ|
+    Entry("NAdam", NAdam, _style("indigo", ":", "h"), ADAM_TUNABLE, ("width", 1 / 50)),
+    # RAdam's first five steps are momentum steps lr·m̂, as long as the gradient: the curvature rule
+    Entry("RAdam", RAdam, _style("cyan", "--", "h"), ADAM_TUNABLE, ("curvature", 1.0)),
+    Entry("Adamax", Adamax, _style("olive", "--", "d"), ADAM_TUNABLE, ("width", 1 / 50)),
+    Entry("Adafactor", Adafactor, _style("teal", "--", "P"), ("lr", "beta2_decay", "d"), ("width", 1 / 50)),
+    # layer-wise trust ratios (lesson 11): on one 2-D point a step is lr times |θ| (trust coefficient 1)
+    Entry("LARS", LARS, _style("black", ":", "o"), ("lr", "momentum", "trust_coefficient"), ("width", 1 / 500),
+          picture={"trust_coefficient": 1.0}),
+    Entry("LAMB", LAMB, _style("green", "--", "p"), ADAM_TUNABLE, ("width", 1 / 500)),
+    # Muon updates matrices only, so it has no picture on a surface (whose point is a vector)
+    Entry("Muon", Muon, _style("purple", "--", "*"), ("lr", "momentum"), None),
     # sign-based: each step moves every coordinate by lr (Signum and Tiger are the same update)
     Entry("SignSGD", SignSGD, _style("cyan", "-", "<"), ("lr",), ("width", 1 / 200)),
     Entry("Signum", Signum, _style("sand", "-", ">"), ("lr", "momentum"), ("width", 1 / 200)),

@@ -155,9 +155,9 @@ class warmup_stable_decay:
 
     def __post_init__(self):
         _rate("warmup_stable_decay: lr", self.lr)
-        _whole("warmup_stable_decay: warmup_steps", self.warmup_steps, 0)
-        _whole("warmup_stable_decay: stable_steps", self.stable_steps, 0)
-        _whole("warmup_stable_decay: decay_steps", self.decay_steps, 1)
+        whole("warmup_stable_decay: warmup_steps", self.warmup_steps, 0)
+        whole("warmup_stable_decay: stable_steps", self.stable_steps, 0)
+        whole("warmup_stable_decay: decay_steps", self.decay_steps, 1)
         _rate("warmup_stable_decay: min_lr", self.min_lr)
         if self.shape not in DECAY_SHAPES:
             raise ValueError(f"warmup_stable_decay: shape must be one of {DECAY_SHAPES}, got {self.shape!r}.")

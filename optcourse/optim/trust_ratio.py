@@ -12,8 +12,10 @@ import math
 
 import numpy as np
 
+from optcourse.validation import in_unit_interval, nonnegative, positive
+
 from .adam_variants import _check_betas
-from .base import Optimizer, check_in_unit_interval, check_lr, check_nonnegative, check_positive
+from .base import Optimizer, check_lr
 
 
 def norm(x: np.ndarray) -> float:
@@ -53,14 +55,11 @@ class LARS(Optimizer):
     state_names = ("v",)
 
     def __init__(self, params, lr=1.0, momentum=0.9, weight_decay=0.0, trust_coefficient=0.001):
-        self.momentum = check_in_unit_interval("LARS: momentum", momentum)
-        self.weight_decay = check_nonnegative("LARS: weight_decay", weight_decay)
-        self.trust_coefficient = check_positive("LARS: trust_coefficient", trust_coefficient)
+        self.momentum = in_unit_interval("LARS: momentum", momentum)
+        self.weight_decay = nonnegative("LARS: weight_decay", weight_decay)
+        self.trust_coefficient = positive("LARS: trust_coefficient", trust_coefficient)
         super().__init__(params, check_lr(lr, "LARS"))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, momentum=self.momentum, weight_decay=self.weight_decay,
-                    trust_coefficient=self.trust_coefficient)
 
     def local_lr(self, p: np.ndarray, g: np.ndarray) -> float:
         """λ = η_trust ‖θ‖ / (‖g‖ + β‖θ‖), the layer's own rate."""
@@ -96,12 +95,10 @@ class LAMB(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-6, weight_decay=0.0):
         self.betas = _check_betas("LAMB", betas)
-        self.eps = check_positive("LAMB: eps", eps)
-        self.weight_decay = check_nonnegative("LAMB: weight_decay", weight_decay)
+        self.eps = positive("LAMB: eps", eps)
+        self.weight_decay = nonnegative("LAMB: weight_decay", weight_decay)
         super().__init__(params, check_lr(lr, "LAMB"))
 
-    def hyperparameters(self):
-        return dict(lr=self.lr, betas=self.betas, eps=self.eps, weight_decay=self.weight_decay)
 
     def update(self, p, g, *, m, v, lr, t):
         b1, b2 = self.betas

@@ -1,4 +1,4 @@
-"""Lesson 11's widget: what Newton-Schulz does to the singular values of a gradient matrix.
+"""Lesson 11: what Newton-Schulz does to the singular values of a gradient matrix.
 
     NewtonSchulzWidget(G)        # G: a gradient (or momentum) matrix, e.g. of a network's first layer
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .optim.muon import CUBIC_COEFFICIENTS, MUON_COEFFICIENTS, newton_schulz, newton_schulz_polynomial, polar_factor
-from .plots import PALETTE
-from .widgets import Experiment, _fixed_axes, _int_slider
+from optcourse.optim.muon import (CUBIC_COEFFICIENTS, MUON_COEFFICIENTS, newton_schulz, newton_schulz_polynomial,
+                                  polar_factor)
+from optcourse.viz.plots import PALETTE
+from optcourse.widgets.framework import Experiment, fixed_axes, int_slider
 
 ITERATIONS = {"Muon's quintic (3.4445, -4.7750, 2.0315)": MUON_COEFFICIENTS,
               "cubic Newton-Schulz (1.5, -0.5, 0)": CUBIC_COEFFICIENTS}
@@ -39,12 +40,12 @@ class NewtonSchulzWidget(Experiment):
         self.G = G
         self.sigma0 = np.linalg.svd(G / np.linalg.norm(G), compute_uv=False)     # of X₀ = G/‖G‖_F
         self.rank = int(np.sum(self.sigma0 > self.sigma0[0] * max(G.shape) * np.finfo(float).eps))
-        self.steps_control = _int_slider("Newton-Schulz steps k", steps, 0, 20)
+        self.steps_control = int_slider("Newton-Schulz steps k", steps, 0, 20)
         self.iteration_control = widgets.Dropdown(options=list(ITERATIONS), value=iteration, description="iteration",
                                                   style={"description_width": "initial"},
                                                   layout=widgets.Layout(width="420px"))
         self._watch(self.steps_control, self.iteration_control)
-        self.ax_map, self.ax_spectrum = _fixed_axes(self.figure, [(0.07, 0.15, 0.38, 0.73), (0.56, 0.15, 0.42, 0.73)])
+        self.ax_map, self.ax_spectrum = fixed_axes(self.figure, [(0.07, 0.15, 0.38, 0.73), (0.56, 0.15, 0.42, 0.73)])
         self.grid = np.geomspace(1e-4, 1.0, 400)
         self.lines = {
             "quintic": self.ax_map.plot([], [], color=PALETTE["rose"], linewidth=1.8, label="Muon's quintic")[0],
