@@ -53,8 +53,8 @@ class NewtonSchulzWidget(Experiment):
             "before": self.ax_spectrum.plot([], [], "o", color="0.6", markersize=4, label="G/‖G‖_F")[0],
             "after": self.ax_spectrum.plot([], [], "o", color=PALETTE["teal"], markersize=4, label="after k steps")[0],
         }
-        for ax in (self.ax_map, self.ax_spectrum):
-            ax.axhline(1.0, color="black", linestyle=":", linewidth=1.0)
+        for ax, key in ((self.ax_map, "one (map)"), (self.ax_spectrum, "one (spectrum)")):
+            self.lines[key] = ax.axhline(1.0, color="black", linestyle=":", linewidth=1.0)   # UVᵀ's 1
             ax.grid(True, color="0.9", linewidth=0.6)
         self.ax_map.set(xscale="log", xlim=(1e-4, 1.0), ylim=(0.0, 1.4), xlabel="singular value σ of X₀",
                         ylabel="after k steps")
