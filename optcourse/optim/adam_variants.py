@@ -138,7 +138,8 @@ class RAdam(Optimizer):
         if r is None:
             p -= lr * m_hat                                          # θ ← θ − η m̂
         else:
-            p -= m_hat * lr * (math.sqrt(1 - b2**t) / (np.sqrt(v) + self.eps)) * r   # θ ← θ − η m̂ r_t √(1−β2ᵗ)/(√v + ε)
+            adaptive = math.sqrt(1 - b2**t) / (np.sqrt(v) + self.eps)   # √(1−β2ᵗ) / (√v + ε)
+            p -= m_hat * lr * adaptive * r                               # θ ← θ − η m̂ · adaptive · r_t
 
 
 class Adamax(Optimizer):
