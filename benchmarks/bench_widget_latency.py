@@ -166,6 +166,15 @@ CASES = [
          [Control("slider", "Lion beta1", "PageUp"), Control("slider", "steps", "PageUp"),
           Control("dropdown", "surface", choices=("himmelblau", "double_well", "quadratic, condition 10",
                                                   "rosenbrock"))]),
+    Case("NewtonSchulz", "11", "from optcourse.learning.data import load_digits, train_test_split\n"
+         "from optcourse.learning.network import MLP\n"
+         "from optcourse.widgets import NewtonSchulzWidget\n"
+         "(X_train, y_train), _ = train_test_split(*load_digits(), test_fraction=0.2, seed=0)\n"
+         "G_first_layer = MLP([64, 32, 10], seed=0).loss_and_gradient(X_train[:256], y_train[:256])[1][0]\n"
+         "NewtonSchulzWidget(G_first_layer, steps=5)",
+         [Control("slider", "Newton-Schulz steps k"),
+          Control("dropdown", "iteration", choices=("cubic Newton-Schulz (1.5, -0.5, 0)",
+                                                    "Muon's quintic (3.4445, -4.7750, 2.0315)"))]),
     Case("PlaygroundHeldOut", "09", "from optcourse.landscapes.surfaces import random_surface\n"
          "from optcourse.widgets import Playground\n"
          'Playground("held-out seed 100", ["Momentum", "Adam", "Lion"],\n'

@@ -2,7 +2,7 @@
 
 Its folders follow the course:
 
-    optim        first-order optimizers, learning-rate schedules, convergence rates, the registry (lessons 01, 04, 05, 08)
+    optim        first-order optimizers, learning-rate schedules, convergence rates, the registry (lessons 01, 04, 05, 08, 11)
     landscapes   surfaces, test problems, derivatives, critical points, conditioning (lessons 02, 03)
     learning     data, linear models, the NumPy network, the training loop (lessons 01, 03)
     secondorder  minimize (Newton, DFP, BFGS, L-BFGS, nonlinear CG), line searches, linear CG, roots (06, 07)

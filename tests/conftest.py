@@ -25,7 +25,19 @@ EVERY_OPTIMIZER = {
     "HeavyBall": dict(lr=0.01),
     "SutskeverMomentum": dict(lr=0.01),
     "NesterovLookahead": dict(lr=0.01),
+    "NAdam": dict(lr=0.01, weight_decay=0.01, decoupled_weight_decay=True),
+    "RAdam": dict(lr=0.01),
+    "Adamax": dict(lr=0.01),
+    "Adafactor": dict(lr=0.01, weight_decay=0.01),
+    "LARS": dict(lr=1.0, weight_decay=1e-4),
+    "LAMB": dict(lr=0.01, weight_decay=0.01),
 }
+# Muon takes matrices only, so the tests above, written on vectors, cannot run it; it has its own
+# versions of them in test_optim_muon.py.
+
+# State that is not an array of the parameter's shape and dtype: NAdam's running product of
+# momentum coefficients is a float32 scalar, as in PyTorch.
+SCALAR_STATE = {("NAdam", "mu_product")}
 
 
 def make(name, params, **overrides):

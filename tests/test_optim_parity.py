@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 from conftest import torch_or_skip
-from torch_reference import DATA, SHAPES, TORCH_OPTIMIZERS, random_config, random_problem, torch_trajectory
+from torch_reference import DATA, TORCH_OPTIMIZERS, random_config, random_problem, shapes_for, torch_trajectory
 
 from optcourse import optim
 
@@ -32,8 +32,12 @@ def test_reference_file_covers_every_torch_optimizer_and_option():
     names = {c["optimizer"] for c in META["cases"]}
     assert names == set(TORCH_OPTIMIZERS)
     configs = [c["config"] for c in META["cases"]]
-    for flag in ("nesterov", "centered", "amsgrad"):
+    for flag in ("nesterov", "centered", "amsgrad", "decoupled_weight_decay"):
         assert any(c.get(flag) for c in configs), f"no committed case turns {flag} on"
+    muon = [c["config"] for c in META["cases"] if c["optimizer"] == "Muon"]
+    assert {c.get("adjust_lr_fn", "default") for c in muon} >= {"default", "match_rms_adamw"}
+    adafactor = [c["config"] for c in META["cases"] if c["optimizer"] == "Adafactor" and c["config"]]
+    assert {c["eps"][0] is None for c in adafactor} == {True, False}, "eps1 both given and left to the dtype"
     assert {c["dtype"] for c in META["cases"]} == {"float32", "float64"}
 
 
@@ -42,8 +46,9 @@ def test_reference_file_covers_every_torch_optimizer_and_option():
 def test_matches_committed_torch_trajectory(i):
     case = META["cases"][i]
     config = {k: tuple(v) if isinstance(v, list) else v for k, v in case["config"].items()}
-    params = [REFERENCE[f"{i}/params{j}"] for j in range(len(SHAPES))]
-    grads = list(zip(*[REFERENCE[f"{i}/grads{j}"] for j in range(len(SHAPES))]))
+    n = case["n_params"]
+    params = [REFERENCE[f"{i}/params{j}"] for j in range(n)]
+    grads = list(zip(*[REFERENCE[f"{i}/grads{j}"] for j in range(n)]))
     ours = our_trajectory(case["optimizer"], config, params, grads)
     for j, path in enumerate(ours):
         expected = REFERENCE[f"{i}/path{j}"]
@@ -58,8 +63,8 @@ def test_matches_torch_live(name, seed):
     torch_or_skip()
     rng = np.random.default_rng([seed, TORCH_OPTIMIZERS.index(name)])
     config = random_config(name, rng)
-    params, grads = random_problem(rng)
-    expected = torch_trajectory(name, config, params, grads)
+    params, grads = random_problem(rng, shapes=shapes_for(name))
+    expected = torch_trajectory(name, config, params, grads)   # Muon: Newton-Schulz in float64
     for ours, theirs in zip(our_trajectory(name, config, params, grads), expected):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
 

@@ -28,7 +28,7 @@ def test_every_first_order_entry_builds_and_its_variant_and_tunables_are_constru
         assert set(entry.variant) <= accepted, entry.name
         # the playground splits betas into beta1 and beta2
         assert {"betas" if t in ("beta1", "beta2") else t for t in entry.tunable} <= accepted, entry.name
-        opt = entry.optimizer(np.zeros(2), **entry.variant, **entry.picture)
+        opt = entry.optimizer(np.zeros((2, 2) if entry.matrices_only else 2), **entry.variant, **entry.picture)
         for name, value in entry.variant.items():
             assert opt.hyperparameters()[name] == value
 
@@ -41,7 +41,9 @@ def test_the_minimize_methods_are_minimizes_own():
 def test_every_torch_optimizer_of_the_course_is_registered_and_offered():
     for name in optim.OPTIMIZERS:
         assert REGISTRY[name].optimizer is optim.OPTIMIZERS[name]
-        assert name in PLAYGROUND_CHOICES
+        assert (name in PLAYGROUND_CHOICES) is not REGISTRY[name].matrices_only    # a surface's point is a vector
+    with pytest.raises(ValueError, match="matrices"):
+        optim.Muon(np.zeros(2))
 
 
 def test_styles_are_colour_blind_safe_colours_and_tell_every_optimizer_apart():

@@ -59,3 +59,25 @@ def test_a_schedule_drives_an_optimizer():
     for _ in range(6):
         opt.step(np.array([1.0]))
     assert x[0] == pytest.approx(-(0 + 0.25 + 0.5 + 0.75 + 1 + 1))
+
+
+def test_warmup_stable_decay_closed_form():
+    s = optim.warmup_stable_decay(1.0, warmup_steps=4, stable_steps=3, decay_steps=4, min_lr=0.2)
+    assert [s(t) for t in range(13)] == pytest.approx(
+        [0.25, 0.5, 0.75, 1.0, 1.0, 1.0, 1.0, 1.0, 0.8, 0.6, 0.4, 0.2, 0.2])
+    c = optim.warmup_stable_decay(1.0, 0, 2, 4, shape="cosine")
+    assert [c(t) for t in range(7)] == pytest.approx([1, 1, 1, (1 + math.cos(math.pi / 4)) / 2, 0.5,
+                                                      (1 + math.cos(3 * math.pi / 4)) / 2, 0])
+    r = optim.warmup_stable_decay(2.0, 1, 0, 4, shape="1-sqrt")
+    assert [r(t) for t in range(6)] == pytest.approx([2.0, 2.0, 1.0, 2 * (1 - math.sqrt(0.5)),
+                                                      2 * (1 - math.sqrt(0.75)), 0])
+
+
+@pytest.mark.parametrize("kwargs,words", [
+    (dict(decay_steps=0), "decay_steps"), (dict(warmup_steps=-1), "warmup_steps"),
+    (dict(stable_steps=1.5), "stable_steps"), (dict(shape="exp"), "shape"), (dict(min_lr=-1.0), "min_lr"),
+])
+def test_bad_warmup_stable_decay_is_refused(kwargs, words):
+    args = dict(lr=0.1, warmup_steps=2, stable_steps=3, decay_steps=4)
+    with pytest.raises(ValueError, match=words):
+        optim.warmup_stable_decay(**{**args, **kwargs})

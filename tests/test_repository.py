@@ -31,5 +31,5 @@ def test_course_script_explains_itself_on_unknown_commands():
 
 def test_readme_lists_every_lesson():
     readme = (ROOT / "README.md").read_text()
-    for number in range(1, 11):
+    for number in range(1, 12):
         assert re.search(rf"^\| {number:02d} \|", readme, re.M), f"lesson {number:02d} missing from README"

@@ -61,6 +61,7 @@ def _every_widget():
     from optcourse.widgets.annealing import AnnealingWidget
     from optcourse.widgets.conjugate_gradient import CGSpectrumWidget, ZigZagWidget
     from optcourse.widgets.landscape import ConditioningWidget
+    from optcourse.widgets.muon import NewtonSchulzWidget
     from optcourse.widgets.newton import LineSearchWidget, NewtonRootWidget
     return {
         "Playground": (lambda: Playground("rosenbrock", ["SGD", "Adam", "Lion"], steps=60, dpi=60),
@@ -86,6 +87,9 @@ def _every_widget():
                        [("x0_control", 1.35), ("function_control", "x³ − 2x + 2 (a cycle)"), ("steps_control", 3)]),
         "LineSearch": (lambda: LineSearchWidget(dpi=60),
                        [("angle_control", 40.0), ("c2_control", 0.3), ("alpha0_control", 0.2)]),
+        "NewtonSchulz": (lambda: NewtonSchulzWidget(np.random.default_rng(0).normal(size=(24, 12)), dpi=60),
+                         [("steps_control", 9), ("iteration_control", "cubic Newton-Schulz (1.5, -0.5, 0)"),
+                          ("steps_control", 2)]),
     }
 
 

@@ -102,18 +102,21 @@ class Optimizer:
     def reset(self) -> None:
         """Forget everything learned: zero the state and the step count (parameters stay)."""
         self.t = 0
-        self._state = [{name: self.initial_state(name, p) for name in self.state_names}
-                       for p in self.params]
+        self._state = [{name: s for name in self.state_names
+                        if (s := self.initial_state(name, p)) is not None} for p in self.params]
 
-    def initial_state(self, name: str, p: np.ndarray) -> np.ndarray:
+    def initial_state(self, name: str, p: np.ndarray) -> np.ndarray | None:
+        """The state array ``name`` of parameter ``p`` before the first step (zeros of its shape);
+        None when a parameter of this shape keeps no such state (Adafactor's factors)."""
         return np.zeros_like(p)
 
     @property
     def state(self) -> dict:
-        """State arrays by name, shaped like ``params`` (an array, or a list of arrays)."""
+        """State arrays by name, shaped like ``params`` (an array, or a list of arrays, with None
+        for a parameter that keeps no state of that name)."""
         if self._single:
             return dict(self._state[0])
-        return {name: [s[name] for s in self._state] for name in self.state_names}
+        return {name: [s.get(name) for s in self._state] for name in self.state_names}
 
     def __repr__(self) -> str:
         hyper = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())

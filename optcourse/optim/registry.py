@@ -17,7 +17,9 @@ to know about one optimizer:
   :math:`L` the largest Hessian eigenvalue (gradient descent is stable below :math:`2/L`);
   ``("width", c)``: :math:`\eta = c\,w`, for methods whose step length does not depend on the
   gradient's size, with :math:`w` the width of the plotting window; ``None`` for minimize methods;
-- ``picture``: other hyperparameters for that picture (Tiger on one 2-D point: ``kinds="plain"``).
+- ``picture``: other hyperparameters for that picture (Tiger on one 2-D point: ``kinds="plain"``);
+- ``matrices_only``: the optimizer takes 2-D parameters only (Muon), so it has no picture on a
+  surface, whose point is a vector, and the playground does not offer it.
 
 Example:
     >>> lookup("l-bfgs").name, lookup("heavy ball").optimizer.__name__      # case and punctuation ignored
@@ -31,14 +33,18 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adam_variants import Adamax, NAdam, RAdam
 from .lion import Lion
+from .muon import Muon
 from .rmsprop import RMSprop
 from .sgd import SGD
 from .sign import SignSGD, Signum
 from .textbook import HeavyBall, NesterovLookahead, SutskeverMomentum
 from .tiger import Tiger
+from .trust_ratio import LAMB, LARS
 
 # Paul Tol's muted qualitative scheme (personal.sron.nl/~pault), with black.
 PALETTE = {
@@ -71,6 +77,7 @@ class Entry:
     lr_rule: tuple[str, float] | None = None
     variant: dict = field(default_factory=dict)
     picture: dict = field(default_factory=dict)
+    matrices_only: bool = False
 
     @property
     def is_minimize_method(self) -> bool:
@@ -100,6 +107,17 @@ ENTRIES = (
     Entry("Adam", Adam, _style("wine", "-", "X"), ADAM_TUNABLE, ("width", 1 / 50)),
     Entry("AdamW", AdamW, _style("wine", "--", "X"), (*ADAM_TUNABLE, "weight_decay"), ("width", 1 / 50)),
     Entry("AMSGrad", Adam, _style("wine", ":", "X"), ADAM_TUNABLE, ("width", 1 / 50), variant={"amsgrad": True}),
+    # Adam's descendants (lesson 11): Nesterov's colour for NAdam; Adafactor's step is relative to |θ|
+    Entry("NAdam", NAdam, _style("indigo", ":", "h"), ADAM_TUNABLE, ("width", 1 / 50)),
+    # RAdam's first five steps are momentum steps lr·m̂, as long as the gradient: the curvature rule
+    Entry("RAdam", RAdam, _style("cyan", "--", "h"), ADAM_TUNABLE, ("curvature", 1.0)),
+    Entry("Adamax", Adamax, _style("olive", "--", "d"), ADAM_TUNABLE, ("width", 1 / 50)),
+    Entry("Adafactor", Adafactor, _style("teal", "--", "P"), ("lr", "beta2_decay", "d"), ("width", 1 / 50)),
+    # layer-wise trust ratios (lesson 11): on one 2-D point a step is lr times |θ| (trust coefficient 1)
+    Entry("LARS", LARS, _style("black", ":", "o"), ("lr", "momentum", "trust_coefficient"), ("width", 1 / 500),
+          picture={"trust_coefficient": 1.0}),
+    Entry("LAMB", LAMB, _style("green", "--", "p"), ADAM_TUNABLE, ("width", 1 / 500)),
+    Entry("Muon", Muon, _style("purple", "--", "*"), ("lr", "momentum"), None, matrices_only=True),
     # sign-based: each step moves every coordinate by lr (Signum and Tiger are the same update)
     Entry("SignSGD", SignSGD, _style("cyan", "-", "<"), ("lr",), ("width", 1 / 200)),
     Entry("Signum", Signum, _style("sand", "-", ">"), ("lr", "momentum"), ("width", 1 / 200)),
@@ -119,7 +137,8 @@ REGISTRY = {entry.name: entry for entry in ENTRIES}
 MINIMIZE_METHODS = tuple(e.name for e in ENTRIES if e.is_minimize_method)
 # What the playground offers by default: the torch.optim family and the named variants.
 PLAYGROUND_CHOICES = ("SGD", "Momentum", "Nesterov", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW",
-                      "AMSGrad", "SignSGD", "Signum", "Lion", "Tiger")
+                      "AMSGrad", "NAdam", "RAdam", "Adamax", "Adafactor", "LARS", "LAMB", "SignSGD", "Signum",
+                      "Lion", "Tiger")
 
 
 def key(name: str) -> str:

@@ -125,3 +125,50 @@ class piecewise_linear:
     def __call__(self, t: int) -> float:
         ts, lrs = zip(*sorted(self.points.items()))
         return float(np.interp(t, ts, lrs))
+
+
+DECAY_SHAPES = ("linear", "cosine", "1-sqrt")
+
+
+@dataclass(frozen=True)
+class warmup_stable_decay:
+    """Warmup-stable-decay (WSD; Hu et al. 2024, MiniCPM): a linear warmup, a long flat stretch at
+    ``lr``, then a short decay to ``min_lr``, after which it stays at ``min_lr``.
+
+    With W, S, D = warmup_steps, stable_steps, decay_steps and x = (t − W − S) / D:
+
+        η_t = lr · (t + 1) / W                          for t < W (as :class:`linear_warmup`)
+        η_t = lr                                        for W ≤ t < W + S
+        η_t = min_lr + (lr − min_lr) · f(x)             for W + S ≤ t < W + S + D
+        η_t = min_lr                                    afterwards
+
+    with f(x) = 1 − x (``"linear"``), (1 + cos πx)/2 (``"cosine"``) or 1 − √x (``"1-sqrt"``, Hägele
+    et al. 2024). Unlike cosine, the stable phase does not need the length of the run in advance:
+    a run can be continued from any point of it, and decayed when a checkpoint is wanted.
+    """
+    lr: float
+    warmup_steps: int
+    stable_steps: int
+    decay_steps: int
+    min_lr: float = 0.0
+    shape: str = "linear"
+
+    def __post_init__(self):
+        _rate("warmup_stable_decay: lr", self.lr)
+        whole("warmup_stable_decay: warmup_steps", self.warmup_steps, 0)
+        whole("warmup_stable_decay: stable_steps", self.stable_steps, 0)
+        whole("warmup_stable_decay: decay_steps", self.decay_steps, 1)
+        _rate("warmup_stable_decay: min_lr", self.min_lr)
+        if self.shape not in DECAY_SHAPES:
+            raise ValueError(f"warmup_stable_decay: shape must be one of {DECAY_SHAPES}, got {self.shape!r}.")
+
+    def __call__(self, t: int) -> float:
+        if t < self.warmup_steps:
+            return self.lr * (t + 1) / self.warmup_steps
+        x = (t - self.warmup_steps - self.stable_steps) / self.decay_steps
+        if x < 0:
+            return self.lr
+        if x >= 1:
+            return self.min_lr
+        f = {"linear": 1 - x, "cosine": (1 + math.cos(math.pi * x)) / 2, "1-sqrt": 1 - math.sqrt(x)}[self.shape]
+        return self.min_lr + (self.lr - self.min_lr) * f

@@ -9,6 +9,7 @@
     NewtonRootWidget(), LineSearchWidget()   lesson 06                             (newton)
     ZigZagWidget(), CGSpectrumWidget()       lesson 07                             (conjugate_gradient)
     LionTigerWidget()       lesson 08: Lion's two betas against Tiger's one       (sign)
+    NewtonSchulzWidget(G)   lesson 11: Newton-Schulz on a gradient's spectrum     (muon)
     AnnealingWidget()       lesson 10: simulated annealing's temperature          (annealing)
 
 Widgets only draw: the maths they show lives in the topic modules (``optcourse.optim.rates``,
@@ -21,6 +22,7 @@ from .framework import Experiment, LiveFigure, png_bytes
 from .gradient_descent import BatchNoiseWidget
 from .landscape import ConditioningWidget
 from .momentum import MomentumWidget
+from .muon import NewtonSchulzWidget
 from .newton import LineSearchWidget, NewtonRootWidget
 from .playground import DEFAULT_SELECTION, PLAYGROUND_SURFACES, Playground
 from .sign import LionTigerWidget
@@ -28,4 +30,4 @@ from .taylor import TaylorWidget
 
 __all__ = ["Playground", "BatchNoiseWidget", "TaylorWidget", "ConditioningWidget", "MomentumWidget", "AdamBiasWidget",
            "NewtonRootWidget", "LineSearchWidget", "ZigZagWidget", "CGSpectrumWidget", "LionTigerWidget",
-           "AnnealingWidget", "Experiment", "LiveFigure", "png_bytes", "DEFAULT_SELECTION", "PLAYGROUND_SURFACES"]
+           "AnnealingWidget", "NewtonSchulzWidget", "Experiment", "LiveFigure", "png_bytes", "DEFAULT_SELECTION", "PLAYGROUND_SURFACES"]
