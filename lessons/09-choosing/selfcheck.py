@@ -1,14 +1,14 @@
 """Self-checks of lesson 09, choosing an optimizer.
 
-Each check compares with optcourse.tuning (the library's versions, run on the same inputs); no answer
+Each check compares with optcourse.experiments.tuning (the library's versions, run on the same inputs); no answer
 is written out here. The inputs include the cases the exercises' examples do not show: negative gaps,
 gaps equal to the tolerance, NaN; ties; good learning rates with a failing one between them.
 """
 import numpy as np
 
 from optcourse.course.checks import SelfChecks, function, satisfies
-from optcourse.tuning import best_index, good_range_decades, paired_interval
-from optcourse.tuning import steps_to_threshold as _reference_steps
+from optcourse.experiments.tuning import best_index, good_range_decades, paired_interval
+from optcourse.experiments.tuning import steps_to_threshold as _reference_steps
 
 check = SelfChecks()
 

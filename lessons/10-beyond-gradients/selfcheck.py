@@ -11,8 +11,8 @@ import sympy as sp
 from scipy.optimize import minimize_scalar
 
 from optcourse.course.checks import SelfChecks, function, satisfies
-from optcourse.heuristics import metropolis_accept
-from optcourse.multiobjective import non_dominated_sort
+from optcourse.beyond.heuristics import metropolis_accept
+from optcourse.beyond.multiobjective import non_dominated_sort
 
 check = SelfChecks()
 
