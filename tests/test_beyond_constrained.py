@@ -92,3 +92,19 @@ def test_bad_input_is_refused():
         coordinate_descent_lasso(np.eye(2), np.ones(3), 1.0)
     with pytest.raises(ValueError, match="radius"):
         project_ball([1.0], -1.0)
+
+
+def test_fista_reaches_the_scipy_solution_faster_than_ista():
+    # Beck & Teboulle: F(x_k) - F* <= 2L||x0 - x*||^2 / (k+1)^2 for FISTA; ISTA's bound is L||x0 - x*||^2 / (2k)
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(50, 20)) + 0.9 * rng.normal(size=(50, 1))         # correlated columns: ISTA is slow
+    b, lam = rng.normal(size=50), 2.0
+    reference = _lasso_by_scipy(A, b, lam)
+    F_star = lasso_objective(A, b, lam, reference)
+    L = np.linalg.norm(A, 2) ** 2
+    x_fista, obj_fista = proximal_gradient(A, b, lam, steps=3000, accelerated=True)
+    _, obj_ista = proximal_gradient(A, b, lam, steps=3000)
+    np.testing.assert_allclose(x_fista, reference, atol=1e-5)
+    k = np.arange(1, 3001)
+    assert np.all(obj_fista[1:] - F_star <= 2 * L * reference @ reference / (k + 1) ** 2 + 1e-9)
+    assert obj_fista[100] - F_star < 0.1 * (obj_ista[100] - F_star)

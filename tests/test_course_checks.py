@@ -56,7 +56,8 @@ def test_wrong_values_are_measured_not_revealed(check):
     assert "3 of 3 entries are off" in message and "largest relative error 0.32" in message
     assert "got:      an array of shape (3,) and dtype float64: [0.5 1.  3.5]" in message   # theirs, shown
     assert "NaN or infinity" in failure(check, "number", float("nan"))
-    assert "the value is off" in failure(check, "number", 0.5)
+    assert "the value is too small" in failure(check, "number", 0.5)          # the direction of the error
+    assert "the value is too large" in failure(check, "number", 0.9)
     assert "differs from it" in failure(check, "expr", sp.Symbol("b") ** 2)
 
 
@@ -118,7 +119,7 @@ def test_a_value_answer_is_looked_up_by_name_and_missing_means_not_yet(check, ca
     exec('check("pair"); check("single")', namespace)
     assert capsys.readouterr().out.splitlines() == ["✓ pair: passed", "✓ single: passed"]
     namespace["guess"] = 0.5
-    assert "the value is off" in str(pytest.raises(CheckFailed, exec, 'check("single")', namespace).value)
+    assert "the value is too" in str(pytest.raises(CheckFailed, exec, 'check("single")', namespace).value)
 
 
 def test_long_messages_wrap_between_words_under_their_label():

@@ -7,7 +7,8 @@ import pytest
 
 from optcourse import optim
 from optcourse.landscapes.derivatives import numerical_gradient
-from optcourse.experiments.runner import (NAMES, Run, Runs, curvature, optimizer_name, race, run, run_many,
+from optcourse.optim.schedules import cosine
+from optcourse.experiments.runner import (NAMES, Run, Runs, curvature, optimizer_name, race, run, run_grid, run_many,
                               suggested_hyperparameters)
 from optcourse.landscapes.surfaces import get_surface, quadratic
 
@@ -274,3 +275,36 @@ def test_run_many_refuses_what_it_cannot_vectorise():
         run_many("NesterovLookahead", "rosenbrock", np.zeros((3, 2)))
     with pytest.raises(ValueError, match="shape \\(n, 2\\)"):
         run_many("SGD", "rosenbrock", np.zeros(4))
+
+
+@pytest.mark.parametrize("name, extra", [("SGD", {"momentum": 0.9, "nesterov": True}), ("Adagrad", {"lr_decay": 0.01}),
+                                         ("Adadelta", {"rho": 0.95}), ("RMSprop", {"centered": True}),
+                                         ("Adam", {"amsgrad": True}), ("Lion", {}), ("Signum", {}),
+                                         ("AdamW", {}), ("Tiger", {})])
+def test_run_grid_matches_one_run_many_per_setting(name, extra):
+    # run_grid shares one optimizer between settings that differ only in lr (scaled directions);
+    # each setting must still follow its own run_many path, schedules and diverging starts included
+    starts = np.array([[1.0, -0.5], [-2.0, 2.5], [0.3, 0.2]])
+    settings = [{"lr": 0.01, **extra}, {"lr": cosine(0.3, 40), **extra}, {"lr": 50.0, **extra},
+                {"lr": 0.05, **{**extra, "weight_decay": 0.1}}]
+    grid = run_grid(name, "himmelblau", starts, settings, steps=40)
+    for setting, runs in zip(settings, grid):
+        alone = run_many(name, "himmelblau", starts, steps=40, **setting)
+        np.testing.assert_allclose(runs.path, alone.path, rtol=1e-9, atol=1e-12)
+        np.testing.assert_array_equal(runs.diverged, alone.diverged)
+        assert runs.hyperparameters == alone.hyperparameters
+
+
+def test_run_grid_records_the_same_loss_with_a_surface_that_computes_f_with_its_gradient():
+    from optcourse.landscapes.surfaces import random_surface
+    surface = random_surface(5)
+    assert surface.fdf is not None
+    starts = np.array([[1.0, -0.5], [-2.0, 2.5], [0.3, 0.2]])
+    settings = [{"lr": 0.05}, {"lr": 400.0}]                            # the second diverges
+    with_fdf = run_grid("Adam", surface, starts, settings, steps=30)
+    from optcourse.landscapes.surfaces import Surface
+    without = run_grid("Adam", Surface(surface.name, "", surface.f, surface.df, surface.d2f, surface.bounds,
+                                       surface.start, surface.minima), starts, settings, steps=30)
+    for a, b in zip(with_fdf, without):
+        np.testing.assert_allclose(a.loss, b.loss, rtol=1e-12, atol=1e-14, equal_nan=True)
+        np.testing.assert_allclose(a.path, b.path, rtol=1e-12, atol=1e-14, equal_nan=True)

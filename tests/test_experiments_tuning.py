@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from optcourse.landscapes.surfaces import double_well, quadratic
+from optcourse.landscapes.surfaces import double_well, quadratic, random_surface
 from optcourse.experiments.tuning import (best_index, evaluate, gap_to_nearest_minimum, random_starts, steps_to_threshold,
                               tolerance, tune_lr)
 
@@ -96,3 +96,44 @@ def test_tune_lr_finds_the_one_step_rate_of_the_round_bowl():
     assert scores[-1].success_rate == 0.0
     with pytest.raises(ValueError, match="grid"):
         tune_lr("SGD", [quadratic(1)], [0.1, -1.0])
+
+
+def test_evaluate_grid_gives_what_separate_evaluations_give():
+    from optcourse.optim.schedules import cosine
+    from optcourse.experiments.tuning import evaluate_grid
+    surfaces = [random_surface(s) for s in (1, 2, 3)]
+    settings = [{"lr": 0.01}, {"lr": 0.3}, {"lr": 0.3, "betas": (0.5, 0.999)}]
+    together = evaluate_grid("Adam", surfaces, settings, steps=60, starts=5, schedule=lambda lr: cosine(lr, 60))
+    for setting, score in zip(settings, together):
+        alone = evaluate("Adam", surfaces, steps=60, starts=5, **{**setting, "lr": cosine(setting["lr"], 60)})
+        np.testing.assert_array_equal(score.steps, alone.steps)
+        np.testing.assert_array_equal(score.at_global, alone.at_global)
+        assert score.surfaces == 3 and score.surface_success.shape == (3,)
+
+
+def test_tune_searches_every_combination_and_breaks_ties_by_grid_order():
+    from optcourse.experiments.tuning import best_index, tune
+    surfaces = [random_surface(s) for s in (1, 2)]
+    best, scores = tune("SGD", surfaces, {"momentum": [0.0, 0.9], "lr": [0.01, 0.1, 1.0]}, steps=50, starts=4)
+    assert len(scores) == 6 and [s.hyperparameters["momentum"] for s in scores] == [0.0] * 3 + [0.9] * 3
+    chosen = best_index([s.success_rate for s in scores], [s.mean_steps for s in scores])
+    assert best == {"momentum": [0.0, 0.9][chosen // 3], "lr": [0.01, 0.1, 1.0][chosen % 3]}
+
+
+def test_paired_interval_and_success_interval_by_hand():
+    from optcourse.experiments.tuning import Score, paired_interval
+    d = np.array([0.5, 0.0, 0.5, 0.25])                  # mean 0.3125, sample sd 0.2394
+    low, high = paired_interval(d + 0.25, np.full(4, 0.25))
+    assert np.isclose(low, 0.3125 - 1.96 * 0.23935677693908453 / 2) and np.isclose(high, 0.3125 + 1.96 * 0.23935677693908453 / 2)
+    score = Score("x", {}, np.array([3, -1, 5, 7, -1, -1]), np.zeros(6, bool), surfaces=3)   # rates 0.5, 1, 0
+    np.testing.assert_allclose(score.surface_success, [0.5, 1.0, 0.0])
+    assert np.allclose(score.success_interval(), (0.5 - 1.96 * 0.5 / np.sqrt(3), 0.5 + 1.96 * 0.5 / np.sqrt(3)))
+
+
+def test_good_range_is_the_widest_contiguous_stretch():
+    from optcourse.experiments.tuning import good_range_decades
+    assert good_range_decades([0.01, 0.1, 1.0, 10.0], [0.95, 0.9, 0.2, 1.0], 0.9) == 1.0
+    assert np.isclose(good_range_decades([0.001, 0.003, 0.1, 0.2, 5.0], [0.95, 0.95, 0.5, 0.91, 0.99], 0.9), np.log10(25))
+    assert good_range_decades([0.5, 2.0], [1.0, 0.1], 0.5) == 0.0 and np.isnan(good_range_decades([0.5, 2.0], [0, 0], 0.5))
+    with pytest.raises(ValueError, match="ascending"):
+        good_range_decades([1.0, 0.1], [1, 1], 0.5)

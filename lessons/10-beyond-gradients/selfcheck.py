@@ -1,13 +1,15 @@
 """Self-checks of lesson 10, beyond gradient methods.
 
-Each check compares with optcourse (its Metropolis rule, soft thresholding, non-dominated sorting) on
-random inputs, or checks a property (the Lagrange conditions hold at the point given); no answer is
-written out here.
+Each check compares with optcourse (its Metropolis rule, non-dominated sorting) on the inputs shown in
+its message, or checks a property (the Lagrange conditions hold, as identities in a and c, at the point
+given; each coordinate of the prox minimises its one-dimensional problem, checked by SciPy); no
+answer is written out here.
 """
 import numpy as np
 import sympy as sp
 
-from optcourse.beyond.constrained import soft_threshold
+from scipy.optimize import minimize_scalar
+
 from optcourse.course.checks import SelfChecks, function, satisfies
 from optcourse.beyond.heuristics import metropolis_accept
 from optcourse.beyond.multiobjective import non_dominated_sort
@@ -26,8 +28,14 @@ def _accepts_like_metropolis(rule) -> bool:
     return True
 
 
+def _accepts_flat_moves(rule) -> bool:
+    return bool(rule(0.0, 0.5, 0.999)) and bool(rule(-1e-12, 1e-3, 0.999))
+
+
 check.add("sa-accept",
           satisfies(callable, "a function accept(delta, temperature, u)"),
+          satisfies(_accepts_flat_moves, "True for a move that does not go uphill (delta = 0 included), "
+                                         "whatever u is"),
           satisfies(_accepts_like_metropolis, "True/False as Metropolis's rule decides, for downhill and "
                                               "uphill moves at many temperatures"),
           hint="Downhill or flat moves (delta <= 0) are always accepted; an uphill move when u is below "
@@ -36,33 +44,54 @@ check.add("sa-accept",
 
 # -- 2. Lagrange conditions ---------------------------------------------------------------------------
 
-def _is_stationary_point(point) -> bool:
-    if not isinstance(point, (tuple, list)) or len(point) != 3:
-        return False
-    if any(isinstance(p, float) or isinstance(p, sp.Float) for p in point):
-        return False
-    a, b, m = sp.symbols("a b m")
-    lagrangian = a**2 + 3 * b**2 - m * (a + b - 4)
-    where = dict(zip((a, b, m), point))
-    return all(sp.simplify(sp.diff(lagrangian, s).subs(where)) == 0 for s in (a, b, m))
+_A, _C = sp.symbols("a c", positive=True)
+
+
+def _three_exact_expressions(point) -> bool:
+    return (isinstance(point, (tuple, list)) and len(point) == 3
+            and all(isinstance(sp.sympify(p), sp.Basic) and not sp.sympify(p).atoms(sp.Float) for p in point))
+
+
+def _condition(index):
+    def holds(point) -> bool:
+        px, py, pl = (sp.sympify(p) for p in point)
+        return sp.simplify([px + py - _C, 2 * px - pl, 2 * _A * py - pl][index]) == 0
+    return holds
 
 
 check.add("lagrange-point",
-          satisfies(_is_stationary_point, "a tuple (x_star, y_star, lam_star) of exact SymPy numbers at which "
-                                          "all three partial derivatives of the Lagrangian vanish"),
-          hint="Differentiate L = f - lambda*(x + y - 4) by x, by y and by lambda, and pass the three "
-               "equations to sp.solve with dict=True; read the values out of the solution dictionary.")
+          satisfies(_three_exact_expressions, "a tuple (x_star, y_star, lam_star) of three exact SymPy "
+                                              "expressions (no floats)"),
+          satisfies(_condition(0), "a point on the constraint x + y = c, for every a and c"),
+          satisfies(_condition(1), "dL/dx = 0 with L = f - lambda (x + y - c), for every a and c"),
+          satisfies(_condition(2), "dL/dy = 0 with L = f - lambda (x + y - c), for every a and c"),
+          answer="lagrange_point",
+          hint="Write the three partial derivatives of L with a and c as symbols, not numbers, and solve "
+               "them; the sign of lambda follows the convention L = f - lambda g.")
 
 
 # -- 3. soft thresholding -----------------------------------------------------------------------------
 
+def _prox_by_scipy(v, t, l1, l2):
+    # each coordinate's one-dimensional problem, minimised numerically
+    def one(vi):
+        h = lambda u: 0.5 * (u - vi) ** 2 + t * (l1 * abs(u) + 0.5 * l2 * u * u)
+        return minimize_scalar(h, bounds=(-abs(vi) - 1, abs(vi) + 1), method="bounded",
+                               options={"xatol": 1e-12}).x
+    return np.vectorize(one)(np.asarray(v, dtype=float))
+
+
 _rng = np.random.default_rng(103)
 check.add("soft-threshold",
-          satisfies(callable, "a function shrink(v, t)"),
-          function(inputs=[(_rng.normal(size=9) * 2, 0.7), (_rng.normal(size=(3, 4)), 0.0),
-                           (_rng.normal(size=5), 1.3)],
-                   reference=soft_threshold),
-          hint="Shrink the magnitude |v| by t, never below zero, and give the result the sign of v.")
+          satisfies(callable, "a function prox_elastic_net(v, t, l1, l2)"),
+          function(inputs=[(np.array([3.0, -3.0, 0.4, -0.4, 1.2]), 1.0, 1.0, 0.0)],
+                   reference=_prox_by_scipy, atol=1e-7, rtol=1e-6),
+          function(inputs=[(_rng.normal(size=(3, 4)) * 3, 0.5, 0.0, 2.0)],
+                   reference=_prox_by_scipy, atol=1e-7, rtol=1e-6),
+          function(inputs=[(_rng.normal(size=7) * 3, 0.8, 1.5, 1.0), (np.array([[2.5, -0.1]]), 2.0, 0.5, 3.0)],
+                   reference=_prox_by_scipy, atol=1e-7, rtol=1e-6),
+          hint="For u > 0 the derivative of the one-coordinate problem is linear in u; solve it, and find "
+               "for which v that solution really is positive. The ridge term changes both.")
 
 
 # -- 4. non-dominated points --------------------------------------------------------------------------
@@ -73,19 +102,18 @@ def _front_zero_mask(F):
     return mask
 
 
-def _marks_front_zero(candidate) -> bool:
-    rng = np.random.default_rng(104)
-    for n, k in ((25, 2), (12, 3), (1, 2)):
-        F = rng.integers(0, 5, size=(n, k)).astype(float)             # ties and duplicates on purpose
-        got = np.asarray(candidate(F.copy()))
-        if got.shape != (n,) or got.dtype != bool or not np.array_equal(got, _front_zero_mask(F)):
-            return False
-    return True
+def _boolean_mask(candidate) -> bool:
+    return np.asarray(candidate(np.array([[1.0, 2.0], [2.0, 1.0], [2.0, 2.0]]))).dtype == bool
 
 
+_rng4 = np.random.default_rng(104)
 check.add("pareto-mask",
           satisfies(callable, "a function pareto_mask(F)"),
-          satisfies(_marks_front_zero, "a boolean array of shape (n,), True exactly for the rows no other row "
-                                       "dominates (with ties and duplicate rows)"),
-          hint="Row j is dominated when some row i is <= it in every column and < in at least one; "
-               "broadcasting F[:, None, :] against F[None, :, :] compares all pairs at once.")
+          satisfies(_boolean_mask, "a boolean array (dtype bool), one entry per row"),
+          function(inputs=[(np.array([[1.0, 4.0], [2.0, 2.0], [3.0, 3.0], [4.0, 1.0]]),),
+                           (np.array([[1.0, 1.0], [1.0, 1.0], [2.0, 1.0]]),),                 # equal rows
+                           (np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 2.0], [0.0, 5.0, 5.0]]),)],  # 3 objectives
+                   reference=_front_zero_mask),
+          function(inputs=[(_rng4.integers(0, 4, size=(12, 2)).astype(float),)], reference=_front_zero_mask),
+          hint="Dominance needs both parts: no worse in every objective AND strictly better in one. "
+               "Equal rows pass the first test but not the second.")

@@ -69,11 +69,20 @@ def _check_lasso(A, b, lam):
     return A, b
 
 
-def proximal_gradient(A, b, lam: float, *, steps: int = 500, lr: float | None = None, x0=None):
+def proximal_gradient(A, b, lam: float, *, steps: int = 500, lr: float | None = None, x0=None,
+                      accelerated: bool = False):
     r"""ISTA: a gradient step on the smooth part, then the prox of the L1 part,
 
     .. math:: x \leftarrow S_{\eta\lambda}\big(x - \eta A^\top(Ax - b)\big), \qquad \eta = 1/L,\;
               L = \lVert A\rVert_2^2 .
+
+    With ``accelerated=True`` this is FISTA: the same step taken from an extrapolated point,
+
+    .. math:: x_k = S_{\eta\lambda}\big(z_k - \eta A^\top(Az_k - b)\big), \quad
+              t_{k+1} = \tfrac{1 + \sqrt{1 + 4t_k^2}}{2}, \quad
+              z_{k+1} = x_k + \tfrac{t_k - 1}{t_{k+1}}(x_k - x_{k-1}), \qquad t_1 = 1,\; z_1 = x_0,
+
+    whose objective gap falls as :math:`O(1/k^2)` instead of ISTA's :math:`O(1/k)`.
 
     Returns ``(x, objective)`` with the objective after each step (index 0: the start). Beck &
     Teboulle, *A fast iterative shrinkage-thresholding algorithm*, SIAM J. Imaging Sci. 2009.
@@ -84,8 +93,15 @@ def proximal_gradient(A, b, lam: float, *, steps: int = 500, lr: float | None = 
         raise ValueError(f"proximal_gradient: lr must be > 0, got {lr}.")
     x = np.zeros(A.shape[1]) if x0 is None else np.array(x0, dtype=float)
     objective = [lasso_objective(A, b, lam, x)]
+    z, t = x, 1.0
     for _ in range(steps):
-        x = soft_threshold(x - lr * A.T @ (A @ x - b), lr * lam)
+        previous = x
+        x = soft_threshold(z - lr * A.T @ (A @ z - b), lr * lam)
+        if accelerated:
+            t_next = (1 + np.sqrt(1 + 4 * t * t)) / 2
+            z, t = x + (t - 1) / t_next * (x - previous), t_next
+        else:
+            z = x
         objective.append(lasso_objective(A, b, lam, x))
     return x, np.array(objective)
 

@@ -109,7 +109,7 @@ def _compare(got, want, rtol: float, atol: float, what: str) -> None:
         if not np.all(close):
             error = np.max(np.abs(g - w) / np.maximum(np.abs(w), atol if atol > 0 else 1e-300))
             detail = (f"{np.size(close) - np.count_nonzero(close)} of {np.size(close)} entries are off"
-                      if np.ndim(w) else "the value is off")
+                      if np.ndim(w) else f"the value is too {'large' if g > w else 'small'}")
             raise Mismatch(expected, f"{what}{describe(got)}; {detail} "
                                      f"(largest relative error {error:.2g}, allowed {rtol:g})")
         return

@@ -49,6 +49,7 @@ class Surface:
     bounds: tuple                             # ((x_min, x_max), (y_min, y_max)): a window to plot
     start: np.ndarray                         # a starting point the lessons use
     minima: np.ndarray                        # (k, 2) minimisers, lowest value first (k may be 0)
+    fdf: Callable | None = None               # optional: (x, y) -> (f, f_x, f_y) at once, for runners
 
     def value(self, p):
         """f at points p of shape (..., 2); a float for one point, else an array of shape (...)."""
@@ -111,12 +112,12 @@ def newton_on_gradient(surface: Surface, points, steps: int) -> np.ndarray:
     return p
 
 
-def _make(name, formula, f, df, d2f, bounds, start, minima=()) -> Surface:
+def _make(name, formula, f, df, d2f, bounds, start, minima=(), fdf=None) -> Surface:
     """A Surface whose minima, given approximately, are polished to rounding error."""
     surface = Surface(name, formula, f, df, d2f, bounds, np.array(start, dtype=float), np.zeros((0, 2)))
     minima = newton_on_gradient(surface, minima, steps=8) if len(minima) else np.zeros((0, 2))
     order = np.argsort([f(*p) for p in minima], kind="stable")
-    return Surface(name, formula, f, df, d2f, bounds, surface.start, minima[order])
+    return Surface(name, formula, f, df, d2f, bounds, surface.start, minima[order], fdf)
 
 
 # -- the named surfaces -------------------------------------------------------------------------
@@ -351,12 +352,23 @@ def random_surface(seed: int, n_bumps: int = 8, bowl: float = 0.05) -> Surface:
         return u, v, g
 
     def f(x, y):
-        return 0.5 * bowl * (x * x + y * y) + bumps(x, y)[2].sum(-1)
+        return 0.5 * bowl * (x * x + y * y) + bumps(x, y)[2] @ ones
+
+    ones, inverse_s2 = np.ones(n_bumps), 1.0 / widths**2
+
+    def fdf(x, y):
+        # ∇g = -g (p - c) / s²; with w = g / s², Σ w u = x Σ w - w·c_x (sums over bumps as products)
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        u = x[..., None] - centres[:, 0]
+        v = y[..., None] - centres[:, 1]
+        g = np.exp(-0.5 * (u * u + v * v) * inverse_s2)
+        value = 0.5 * bowl * (x * x + y * y) + g @ heights
+        w = g * (heights * inverse_s2)
+        total = w @ ones
+        return value, bowl * x - (x * total - w @ centres[:, 0]), bowl * y - (y * total - w @ centres[:, 1])
 
     def df(x, y):
-        u, v, g = bumps(x, y)
-        s2 = widths**2                                   # ∇g = -g (p - c) / s²
-        return bowl * x - (g * u / s2).sum(-1), bowl * y - (g * v / s2).sum(-1)
+        return fdf(x, y)[1:]
 
     def d2f(x, y):
         u, v, g = bumps(x, y)
@@ -369,7 +381,7 @@ def random_surface(seed: int, n_bumps: int = 8, bowl: float = 0.05) -> Surface:
     minima = _local_minima((f, df, d2f), bounds, 1 / lipschitz)
     start = rng.uniform(-2.5, 2.5, size=2)
     return _make(f"random_surface(seed={int(seed)})", r"\tfrac{b}{2}\lVert p\rVert^2 + \sum_k a_k "
-                 r"e^{-\lVert p-c_k\rVert^2/2s_k^2}", f, df, d2f, bounds, start, minima)
+                 r"e^{-\lVert p-c_k\rVert^2/2s_k^2}", f, df, d2f, bounds, start, minima, fdf)
 
 
 def _local_minima(parts, bounds, step: float, per_axis: int = 30, iterations: int = 300) -> np.ndarray:
