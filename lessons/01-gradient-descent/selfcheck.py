@@ -1,10 +1,12 @@
 """Self-checks of lesson 01. References come from optcourse (its gradients, its optimizers, its
 minibatch loop) or from a property of the right answer; the answers themselves are not written here."""
+import numbers
+
 import numpy as np
 import sympy as sp
 
 from optcourse.learning import linear_models as lm
-from optcourse.course.checks import SelfChecks, function, satisfies
+from optcourse.course.checks import Mismatch, SelfChecks, describe, function, satisfies, value
 from optcourse.optim import SGD
 
 check = SelfChecks()
@@ -22,8 +24,8 @@ check.add("mse-gradient",
           function(inputs=[(np.array([0.5, -1.0]), lm.with_ones([1.0, 2.0, -0.5]), np.array([2.0, 0.0, 1.0])),
                            (np.array([0.3, -0.2, 0.9]), _X3, _y3)],
                    reference=lm.mse_gradient),
-          hint="First the residuals, one per sample; then one matrix product combines them with the "
-               "features; then divide by the number of samples. The result has the shape of theta.")
+          hint="The gradient is the mean, over the samples, of each sample's residual times its row of "
+               "features; it has one entry per column of X, whatever the number of columns.")
 
 
 # -- exercise 2: one gradient step on f(u) = lam u^2 / 2 ------------------------------------------------
@@ -42,15 +44,18 @@ def _sgd_factor(lr, curvature):
 _CASES = [(0.1, 2.0), (0.3, 5.0), (0.9, 3.0), (0.05, 40.0)]
 
 
-def _factor_matches_sgd(expr) -> bool:
+def _factor_matches_sgd(expr) -> None:
+    """The factor, at several (eta, lambda), equals what one SGD step does; else say where and which way."""
+    expected = "an expression in eta and lambda (no u) equal to u_(k+1) / u_k"
     names = _by_name(expr)
     if not set(names) <= {"eta", "lambda"}:
-        return False
+        raise Mismatch(expected, f"{expr}, which contains {', '.join(sorted(set(names) - {'eta', 'lambda'}))}")
     for lr, c in _CASES:
         values = {names[n]: v for n, v in (("eta", lr), ("lambda", c)) if n in names}
-        if abs(float(expr.subs(values)) - _sgd_factor(lr, c)) > 1e-12:
-            return False
-    return True
+        got, want = float(expr.subs(values)), _sgd_factor(lr, c)
+        if abs(got - want) > 1e-12:
+            raise Mismatch(expected, f"{expr}, which at eta = {lr}, lambda = {c} is "
+                                     + ("too large" if got > want else "too small"))
 
 
 def _limit_is_neutral(expr) -> bool:
@@ -62,37 +67,65 @@ def _limit_is_neutral(expr) -> bool:
 
 
 _is_expr = satisfies(lambda e: isinstance(e, sp.Basic), "a SymPy expression")
-check.add("step-factor", _is_expr,
-          satisfies(_factor_matches_sgd, "an expression in eta and lambda (no u) equal to u_(k+1) / u_k"),
-          hint="One step moves x to x - eta f'(x) (differentiate f with sp.diff). Divide the new x by the old "
-               "one and simplify: x cancels.")
+check.add("step-factor", _is_expr, _factor_matches_sgd, answer="step_factor",
+          hint="Write the position after one gradient step on the parabola, then divide it by the position "
+               "before; on a parabola the position cancels.")
 check.add("lr-limit", _is_expr,
           satisfies(_limit_is_neutral, "an expression in lambda: the learning rate at which the factor is -1"),
-          hint="At the edge of stability the factor is exactly -1: solve that equation for eta with sp.solve.")
+          answer="lr_limit",
+          hint="At the edge of stability one step sends u exactly to -u: an equation in eta.")
+
+
+# -- exercise 3 (a): the predicted edge on the wide data ------------------------------------------------
+def _wide_edge() -> float:
+    """The edge of the data the lesson's check of exercise 3 (b) builds, from optcourse's Hessian."""
+    X = lm.with_ones(np.random.default_rng(3).normal(0.0, 3.0, 500))
+    return 2.0 / float(np.linalg.eigvalsh(lm.mse_hessian(X)).max())
+
+
+check.add("edge-prediction", value(_wide_edge, rtol=0.2), answer="wide_edge_guess",
+          hint="With inputs that average to 0, the off-diagonal entries of H (the mean of x) vanish; the "
+               "diagonal holds the mean of x^2 and the mean of 1. Which is the steepest curvature?")
 
 
 # -- exercise 3: the largest stable learning rate ------------------------------------------------------
-def _threshold_right(answer) -> bool:
+def _threshold_right(answer) -> None:
     """600 gradient descent steps at 0.97 x the answer bring theta closer to the minimiser; at
     1.03 x they carry it a million times further away (the error grows by 1.06 per step)."""
-    for X, y in (_regression(50, 1, seed=2), _regression(40, 3, seed=5)):
-        lr = float(answer(X.copy()))
+    expected = ("a learning rate just at the edge: gradient descent on the MSE loss converges a little "
+                "below it and diverges a little above it")
+    uncoupled = np.repeat(np.diag([0.5, 1.0, 2.0]), 10, axis=0)        # columns of growing scale, H diagonal
+    for X, y in (_regression(50, 1, seed=2), _regression(40, 3, seed=5),
+                 (uncoupled, np.random.default_rng(8).normal(size=30))):
+        shape = f"on data X of shape {X.shape}"
+        try:
+            got = answer(X.copy())
+        except NotImplementedError:
+            raise Mismatch("a finished function", "it raised NotImplementedError: replace the "
+                                                  "`raise NotImplementedError()` line with your code") from None
+        except Exception as e:
+            raise Mismatch("a function that runs", f"{shape} it raised {type(e).__name__}: {e}") from None
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Real):
+            raise Mismatch("a number (a float)", f"{shape} it returned {describe(got)}")
+        lr = float(got)
         if not (lr > 0 and np.isfinite(lr)):
-            return False
+            raise Mismatch("a positive, finite learning rate", f"{shape} it returned {lr!r}")
         best, start = lm.normal_equations(X, y), np.zeros(X.shape[1])
         for factor in (0.97, 1.03):
             end = lm.minibatch_descent(lm.mse_gradient, start, X, y, lr=factor * lr, epochs=600).thetas[-1]
             ratio = np.linalg.norm(end - best) / np.linalg.norm(start - best)
-            if (factor < 1 and not ratio < 1) or (factor > 1 and not ratio > 1e6):
-                return False
-    return True
+            if factor < 1 and not ratio < 1:
+                raise Mismatch(expected, f"{shape} it returned {lr:.4g}, too large: gradient descent "
+                                         f"already diverges at 0.97 times it")
+            if factor > 1 and not ratio > 1e6:
+                raise Mismatch(expected, f"{shape} it returned {lr:.4g}, too small: gradient descent "
+                                         f"still converges at 1.03 times it")
 
 
-check.add("largest-stable-lr", satisfies(callable, "a function largest_stable_lr(X)"),
-          satisfies(_threshold_right, "a learning rate just at the edge: gradient descent on the MSE loss "
-                                      "converges a little below it and diverges a little above it"),
-          hint="Build the Hessian of the MSE loss from X alone, take its largest eigenvalue "
-               "(np.linalg.eigvalsh), and use the 1-D rule from exercise 2 along that direction.")
+check.add("largest-stable-lr", satisfies(callable, "a function largest_stable_lr(X)"), _threshold_right,
+          hint="Divergence starts in the steepest direction of the loss. Its curvature is a property of the "
+               "Hessian, which for this loss depends on X alone; exercise 2 gives the edge along one "
+               "direction of known curvature.")
 
 
 # -- exercise 4: one epoch of minibatch gradient descent ---------------------------------------------
@@ -118,9 +151,10 @@ check.add("minibatch-epoch",
                            (np.array([0.5, 0.5]), _X4, _y4, 0.2, 10, _order)],
                    reference=_library_epoch),
           satisfies(_leaves_theta_alone, "a function that leaves the theta it was given unchanged"),
-          hint="Walk through order in slices of batch_size (the last one may be shorter); for each, step "
-               "with lm.mse_gradient on X[batch], y[batch], making a new array each time (theta - ..., "
-               "not theta -= ...). Return every theta, the start first, as one array.")
+          hint="The batches are consecutive runs of batch_size entries of order, the last one possibly "
+               "shorter; each step starts where the previous one ended and sees only its batch's rows. "
+               "Every position you keep must be an array of its own: a change in place would also change "
+               "the caller's theta and the positions already stored.")
 
 
 # -- exercise 5: the gradient of the logistic loss -----------------------------------------------------
@@ -129,5 +163,5 @@ _yl = (np.arange(8) % 3 == 0).astype(float)
 check.add("logistic-gradient",
           function(inputs=[(np.zeros(3), _Xl, _yl), (np.array([0.7, -1.5, 0.2]), _Xl, _yl)],
                    reference=lm.logistic_gradient),
-          hint="It is built like the MSE gradient; only the prediction changes: pass X @ theta through "
-               "lm.sigmoid before comparing it with the labels.")
+          hint="Chain rule: each sample's loss depends on theta only through z_i, and you know the "
+               "derivative with respect to z_i; the loss is a mean over the samples.")

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from optcourse.course.checks import SelfChecks, function, satisfies
+from optcourse.course.checks import Mismatch, SelfChecks, describe, function, satisfies
 from optcourse.landscapes.conditioning import descent_angle
 from optcourse.learning.network import MLP, loss_along_line, permute_hidden_units
 
@@ -17,33 +17,39 @@ check = SelfChecks()
 
 # -- 1. permuting a hidden layer ------------------------------------------------------------------------
 
-def _same_as_optcourse_permutation(permute_layer) -> bool:
-    """On a network with two hidden layers: the same arrays as optcourse's permute_hidden_units,
-    the input list left as it was."""
-    net = MLP([5, 4, 3, 2], seed=11)
+def _same_as_optcourse_permutation(permute_layer) -> None:
+    """On a network with three hidden layers and non-zero biases (a fresh MLP's are zero, which would
+    hide a bias left unpermuted): the same arrays as optcourse's permute_hidden_units, the input list
+    left as it was."""
+    expected = ("a new list [W_1, b_1, W_2, b_2, ...] whose hidden units in `layer` are reordered, "
+                "the given arrays left unchanged")
+    net = MLP([5, 4, 3, 6, 2], seed=11)
+    net.set_flat(np.random.default_rng(4).normal(size=net.n_params))      # biases too
     rng = np.random.default_rng(5)
-    for layer in (0, 1):
+    names = [f"{kind}_{i // 2 + 1}" for i, kind in zip(range(len(net.params)), ["W", "b"] * len(net.params))]
+    for layer in (0, 1, 2):
         perm = rng.permutation(net.sizes[layer + 1])
         before = [p.copy() for p in net.params]
         got = permute_layer(net.params, layer, perm)
         if not all(np.array_equal(p, q) for p, q in zip(net.params, before)):
-            raise AssertionError("it changed the arrays it was given; build new ones instead")
+            raise Mismatch(expected, f"for layer {layer} it changed the arrays it was given; build new ones")
         want = permute_hidden_units(net, layer, perm).params
         if not isinstance(got, list) or len(got) != len(want):
-            return False
-        if not all(np.shape(g) == w.shape and np.allclose(g, w) for g, w in zip(got, want)):
-            return False
-    return True
+            raise Mismatch(expected, f"for layer {layer} it returned {describe(got)}")
+        for name, g, w in zip(names, got, want):
+            if np.shape(g) != w.shape:
+                raise Mismatch(expected, f"for layer {layer}, {name} has shape {np.shape(g)}, not {w.shape}")
+            if not np.allclose(g, w):
+                raise Mismatch(expected, f"for layer {layer} (a network of hidden widths 4, 3, 6 with non-zero "
+                                         f"biases), {name} is not reordered as it should be")
 
 
 check.add("permute-layer",
           satisfies(callable, "a function permute_layer(params, layer, perm)"),
-          satisfies(_same_as_optcourse_permutation,
-                    "a new list [W_1, b_1, W_2, b_2, ...] whose hidden units in `layer` are reordered, "
-                    "the given arrays left unchanged"),
+          _same_as_optcourse_permutation,
           hint="A hidden unit owns a column of the weights into its layer, an entry of its bias and a row "
-               "of the weights out of it: all three must move together, and nothing else. Fancy indexing "
-               "(W[:, perm]) makes copies, so the given arrays stay as they were.")
+               "of the weights out of it: all three must move together, and nothing else. Build new arrays: "
+               "the caller's network must stay as it was.")
 
 
 # -- 2. counting equivalent networks ---------------------------------------------------------------------
@@ -98,37 +104,46 @@ check.add("line-loss",
           function(inputs=[(*_line_problem(1), np.array([0.0, 0.5, 1.0])),
                            (*_line_problem(2), np.linspace(-2.0, 2.0, 5))],
                    reference=_reference_line),
-          hint="For each alpha: theta = (1 - alpha) * theta_start + alpha * theta_end; put it into an "
-               "MLP(sizes) with set_flat and ask for .loss(X, y). Return np.array of the losses.")
+          hint="Each alpha names one point of the line; the loss there is the loss of a network of the "
+               "given sizes holding that point's parameters. One loss per alpha, as an array.")
 
 
 # -- 4. predict, then check: the shape of the curve from 0 to 1 ------------------------------------------
 
-def _shape_consistent(answer) -> bool:
-    if not (isinstance(answer, tuple) and len(answer) == 3):
-        return False
-    losses, below, convex = answer
-    losses = np.asarray(losses, dtype=float)
-    if losses.shape != (21,) or not np.isfinite(losses).all() or (losses <= 0).any():
-        raise AssertionError("losses_01 should hold the 21 (positive, finite) training losses at "
-                             "alpha = 0, 0.05, ..., 1")
-    if not isinstance(below, (bool, np.bool_)) or not isinstance(convex, (bool, np.bool_)):
-        raise AssertionError("below_chord and convex_on_segment should be booleans (True or False)")
-    chord = (losses[0] + losses[-1]) / 2
-    if bool(below) != bool(losses[10] < chord):
-        raise AssertionError("below_chord does not agree with your own losses_01: compare the loss at "
-                             "alpha = 0.5 (losses_01[10]) with the mean of the two ends")
-    if bool(convex) != bool(np.all(np.diff(losses, 2) >= -1e-12)):
-        raise AssertionError("convex_on_segment does not agree with your own losses_01: on an evenly "
-                             "spaced grid a convex curve has second differences >= 0 everywhere")
-    return True
+def _training_line(sizes, theta_init, theta_star, X_train, y_train):
+    """The training losses at alpha = 0, 0.05, ..., 1 from theta_init to theta_star, by optcourse."""
+    return loss_along_line(MLP(sizes), theta_init, theta_star, X_train, y_train, np.linspace(0.0, 1.0, 21))[1]
 
 
-check.add("interpolation-shape",
-          satisfies(_shape_consistent, "(losses_01, below_chord, convex_on_segment): 21 losses and two "
-                                       "booleans that follow from them"),
-          hint="loss_along_line(net, theta_init, theta_star, X_train, y_train, alphas_01) gives the losses; "
-               "np.diff(losses, 2) gives the second differences.")
+def _shape_right(answer) -> None:
+    """The student's three values against the lesson's line, computed again by optcourse; the lesson's
+    network and data come along with the answer (see `answer=` below)."""
+    losses, below, convex, sizes, theta_init, theta_star, X_train, y_train = answer
+    got = np.asarray(losses, dtype=float) if isinstance(losses, (np.ndarray, list, tuple)) else None
+    if got is None or got.shape != (21,):
+        raise Mismatch("losses_01: an array of the 21 training losses at alpha = 0, 0.05, ..., 1",
+                       f"losses_01 is {describe(losses)}")
+    truth = _training_line(sizes, theta_init, theta_star, X_train, y_train)
+    if not np.allclose(got, truth, rtol=1e-8):
+        if np.allclose(got, truth[::-1], rtol=1e-8):
+            detail = "the line runs the wrong way (alpha = 0 is the random start)"
+        else:
+            detail = "they are not the training losses along the line from theta_init to theta_star"
+        raise Mismatch("losses_01: the 21 training losses at alpha = 0, 0.05, ..., 1", detail)
+    for name, value, right in (("below_chord", below, truth[10] < (truth[0] + truth[-1]) / 2),
+                               ("convex_on_segment", convex, np.all(np.diff(truth, 2) >= 0))):
+        if not isinstance(value, (bool, np.bool_)):
+            raise Mismatch(f"{name}: a boolean (True or False)", f"{name} is {describe(value)}")
+        if bool(value) != bool(right):
+            raise Mismatch(f"{name}: what the losses along the line say", f"{name} = {value}, which they contradict")
+
+
+check.add("interpolation-shape", _shape_right,
+          answer=("losses_01", "below_chord", "convex_on_segment", "sizes_01",
+                  "theta_init", "theta_star", "X_train", "y_train"),
+          hint="The losses are those of the training data at the points of alphas_01, from the random start "
+               "(alpha = 0) to the trained network (alpha = 1). The chord at alpha = 0.5 is the mean of the two "
+               "ends; on an evenly spaced grid a convex curve has no negative second difference.")
 
 
 # -- 5. the angle between -gradient and the direction to the minimum -----------------------------------
@@ -143,8 +158,9 @@ def _angle_inputs():
 
 check.add("descent-angle",
           function(inputs=_angle_inputs(), reference=descent_angle, rtol=1e-6),
-          hint="The gradient of f at x is H (x - x_star). The angle between two vectors a and b is "
-               "arccos(a·b / (|a| |b|)); np.degrees converts radians to degrees.")
+          hint="First the two directions, -grad f(x) and x_star - x (for this f the gradient is the Hessian "
+               "times the offset from the minimum); then the angle between them from their cosine, in "
+               "degrees, in any dimension.")
 
 
 # -- 6. the worst angle, in closed form -------------------------------------------------------------------
@@ -173,5 +189,6 @@ def _worst_cosine_right(expr) -> bool:
 check.add("worst-cosine",
           satisfies(_worst_cosine_right, "a SymPy expression in kappa equal to the smallest cosine over "
                                          "all directions (compared numerically for a few kappa)"),
-          hint="Write cos² in terms of s = tan(phi)**2 (divide the numerator and denominator by cos(phi)**4), "
-               "set its derivative in s to zero with sp.solve, put the root back and take the square root.")
+          hint="The smallest cosine sits where its derivative vanishes inside the interval. Its square is "
+               "easier to differentiate, has its smallest value at the same place, and in terms of "
+               "s = tan(phi)**2 it is a ratio of polynomials.")

@@ -75,6 +75,25 @@ def kind_of(value) -> str:
     return f"a {type(value).__name__}"
 
 
+def direction(got, want) -> str:
+    """Which way a numeric answer is off, in words, without the right value: too large, too small,
+    wrong sign; for an array, as a vector (its length, and whether it points the right way)."""
+    g, w = np.ravel(np.asarray(got, dtype=float)), np.ravel(np.asarray(want, dtype=float))
+    if g.size == 1:
+        if g[0] * w[0] < 0:
+            return "with the wrong sign"
+        return "too large" if abs(g[0]) > abs(w[0]) else "too small"
+    ng, nw = np.linalg.norm(g), np.linalg.norm(w)
+    if ng == 0 or nw == 0:
+        return "all zero where it should not be" if ng == 0 else "not zero where it should be"
+    cosine = float(g @ w) / (ng * nw)
+    if cosine < -0.99:
+        return "pointing the opposite way (wrong sign)"
+    if cosine < 0.999:
+        return "pointing in another direction"
+    return "too large (too long a vector)" if ng > nw else "too small (too short a vector)"
+
+
 def _compare(got, want, rtol: float, atol: float, what: str) -> None:
     """Raise Mismatch unless got matches want's kind, shape and values (within tolerance)."""
     expected = kind_of(want)
@@ -110,8 +129,10 @@ def _compare(got, want, rtol: float, atol: float, what: str) -> None:
             error = np.max(np.abs(g - w) / np.maximum(np.abs(w), atol if atol > 0 else 1e-300))
             detail = (f"{np.size(close) - np.count_nonzero(close)} of {np.size(close)} entries are off"
                       if np.ndim(w) else f"the value is too {'large' if g > w else 'small'}")
-            raise Mismatch(expected, f"{what}{describe(got)}; {detail} "
-                                     f"(largest relative error {error:.2g}, allowed {rtol:g})")
+            if np.ndim(w):                 # an array: which way it is off, as a vector
+                detail += f", {direction(g, w)}"
+            raise Mismatch(expected + " with the right values", f"{what}{describe(got)}; {detail} "
+                                                                 f"(largest relative error {error:.2g}, allowed {rtol:g})")
         return
     if got != want:                    # other kinds (strings, sympy): equality, value never printed
         raise Mismatch(expected + " equal to the right answer", f"{what}{describe(got)}")

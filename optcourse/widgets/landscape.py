@@ -97,26 +97,26 @@ class ConditioningWidget(Experiment):
         u = -g0 / np.linalg.norm(g0)
         t_star = self.line_search_step()
         walk = self.walk_control.value * t_star
-        ts = np.linspace(0.0, 1.5 * t_star, 7)
-        points = x0 + ts[:, None] * u
+        ts = np.linspace(0.0, 1.5 * t_star, 4)      # the start, 0.5 t*, t*, 1.5 t*: few, short arrows that
+        points = x0 + ts[:, None] * u               # do not pile up where the walk is short
         self.walk_line.set_data(points[:, 0], points[:, 1])
         minus_g = -(points @ H)
         lengths = np.linalg.norm(minus_g, axis=1, keepdims=True)
-        arrows = np.divide(minus_g, lengths, out=np.zeros_like(minus_g), where=lengths > 0) * 0.8
+        arrows = np.divide(minus_g, lengths, out=np.zeros_like(minus_g), where=lengths > 0) * 0.55
         self._made = [self.ax_map.quiver(points[1:, 0], points[1:, 1], arrows[1:, 0], arrows[1:, 1], angles="xy",
                                            scale_units="xy", scale=1, color=PALETTE["rose"], alpha=0.45, width=0.007,
                                            zorder=4)]
         here = x0 + walk * u
         minus_g_here = -(H @ here)
         if np.linalg.norm(minus_g_here) > 1e-12 * np.linalg.norm(g0):
-            arrow = minus_g_here / np.linalg.norm(minus_g_here) * 1.1
+            arrow = minus_g_here / np.linalg.norm(minus_g_here) * 0.8
             self._made.append(self.ax_map.quiver([here[0]], [here[1]], [arrow[0]], [arrow[1]], angles="xy",
                                                    scale_units="xy", scale=1, color=PALETTE["rose"],
                                                    edgecolor="black", linewidth=0.5, width=0.012, zorder=6))
         self.here_marker.set_data([here[0]], [here[1]])
-        to_min = -x0 / np.linalg.norm(x0) * 1.3
-        self._made.append(self.ax_map.quiver([x0[0], x0[0]], [x0[1], x0[1]], [1.3 * u[0], to_min[0]],
-                                               [1.3 * u[1], to_min[1]], angles="xy", scale_units="xy", scale=1,
+        to_min = -x0 / np.linalg.norm(x0) * 1.0
+        self._made.append(self.ax_map.quiver([x0[0], x0[0]], [x0[1], x0[1]], [1.0 * u[0], to_min[0]],
+                                               [1.0 * u[1], to_min[1]], angles="xy", scale_units="xy", scale=1,
                                                color=["black", PALETTE["green"]], width=0.012, zorder=5))
         self.to_minimum_line.set_data([x0[0], 0.0], [x0[1], 0.0])
         self._made += self.ax_map.plot(*x0, **START_STYLE)           # last: over the arrows at the start
