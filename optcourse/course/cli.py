@@ -5,6 +5,7 @@
     optcourse site --out DIR [--solutions solutions] [--repository OWNER/REPO] [--ref HEAD]
     optcourse grade solutions/01-gd submissions/01-gd --out graded/01-gd [--workers 2]
                     [--cell-timeout 30] [--notebook-timeout 300] [--memory-mb 2048] [--output-mb 10]
+                    [--scheduler tcp://host:8786] [--unsafe-no-isolation]
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ except ImportError:
     sys.exit("The optcourse command works on notebooks and needs the course extra: "
              "pip install 'optcourse[course]' (python3 course.py setup installs it).")
 
-from .grade import Limits, grade
+from .grade import Limits, grade, printable
 from .release import release
 
 
@@ -59,6 +60,18 @@ def site_command(args) -> int:
     return 0
 
 
+def progress_bar(stream, width: int = 30):
+    """A progress callback for grade(): a bar, the count and the estimated time left, on one line."""
+    def show(done: int, total: int, student: str, elapsed: float):
+        left = elapsed / done * (total - done)
+        bar = "#" * round(width * done / total)
+        end = "\n" if done == total or not stream.isatty() else ""
+        stream.write(f"\r[{bar:<{width}}] {done}/{total} graded, about {left:.0f} s left "
+                     f"(last: {printable(student)[:30]}){end}")
+        stream.flush()
+    return show
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="optcourse", description="Build and release lessons and grade a class.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -93,6 +106,11 @@ def main(argv=None) -> int:
     g.add_argument("--notebook-timeout", type=float, default=Limits.notebook_timeout, help="seconds per notebook")
     g.add_argument("--memory-mb", type=float, default=Limits.memory / 2**20, help="memory per kernel, MB")
     g.add_argument("--output-mb", type=float, default=Limits.output / 2**20, help="file/output size per kernel, MB")
+    g.add_argument("--scheduler", help="address of a Dask scheduler: grade on its workers (pip install "
+                                       "optcourse[grading])")
+    g.add_argument("--unsafe-no-isolation", action="store_true",
+                   help="grade even where students' code cannot be sandboxed (no bubblewrap, macOS): only for "
+                        "submissions you trust; see docs/grading.md for the container route")
 
     args = parser.parse_args(argv)
     try:
@@ -113,13 +131,17 @@ def main(argv=None) -> int:
         limits = Limits(args.cell_timeout, args.notebook_timeout, int(args.memory_mb * 2**20),
                         int(args.output_mb * 2**20))
         start = time.perf_counter()
+        if args.unsafe_no_isolation:
+            print("optcourse: WARNING: students' code runs without isolation (--unsafe-no-isolation)",
+                  file=sys.stderr)
         rows = grade(args.lesson, args.submissions, args.out, workers=args.workers, limits=limits,
-                     progress=lambda s: print(f"graded {s}", flush=True))
+                     progress=progress_bar(sys.stderr), unsafe_no_isolation=args.unsafe_no_isolation,
+                     scheduler=args.scheduler)
         for row in rows:
             flag = f"  ({len(row['notes'])} note(s))" if row["notes"] else ""
             awaiting = sum(w["max"] for w in row["written"].values() if w["awaiting"])
             by_hand = f", {awaiting:g} to grade by hand" if awaiting else ""
-            print(f"{row['student']:>20}: {row['total']:g} / {row['max_total']:g}{by_hand}{flag}")
+            print(f"{printable(row['student']):>20}: {row['total']:g} / {row['max_total']:g}{by_hand}{flag}")
         print(f"{len(rows)} submission(s) graded in {time.perf_counter() - start:.1f} s; "
               f"gradebook: {args.out}/gradebook.csv")
         return 0

@@ -33,9 +33,16 @@ RAISES = "raises-exception"          # nbval's tag for a cell that is expected t
 SCHEMA_VERSION = 3                   # nbgrader's cell metadata schema
 
 
+def nbgrader_metadata(cell) -> dict:
+    """A cell's nbgrader metadata; {} where it is missing or not a mapping (a student's notebook may hold anything)."""
+    meta = cell.get("metadata") if isinstance(cell, dict) else None
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
 def role(cell) -> str:
     """'answer', 'tests', 'locked' or 'plain' (nbgrader: solution / grade / locked / neither)."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
+    meta = nbgrader_metadata(cell)
     if meta.get("solution"):
         return "answer"
     if meta.get("grade"):
@@ -43,8 +50,9 @@ def role(cell) -> str:
     return "locked" if meta.get("locked") else "plain"
 
 
-def grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+def grade_id(cell):
+    """The cell's grade_id as written (a str in a valid notebook; anything in a student's)."""
+    return nbgrader_metadata(cell).get("grade_id")
 
 
 def written_answer(cell) -> bool:
@@ -53,7 +61,11 @@ def written_answer(cell) -> bool:
 
 
 def points(cell) -> float:
-    return float(cell.get("metadata", {}).get("nbgrader", {}).get("points", 0))
+    """The cell's points; ValueError if they are not a finite number >= 0."""
+    value = nbgrader_metadata(cell).get("points", 0)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+        raise ValueError(f"'points' must be a number >= 0, got {value!r}.")
+    return float(value)
 
 
 def _regions(source: str, begin: str, end: str, where: str) -> list[tuple[int, int]]:
@@ -95,7 +107,7 @@ def _replace_regions(source: str, begin: str, end: str, replacement: str | None,
 
 def describe(cell, index: int) -> str:
     gid = grade_id(cell)
-    return f"cell {index}" + (f" ({gid!r})" if gid else "")
+    return f"cell {index}" + (f" ({gid!r})" if isinstance(gid, str) and gid else "")
 
 
 def validate(nb, name: str = "notebook") -> None:
@@ -104,8 +116,14 @@ def validate(nb, name: str = "notebook") -> None:
     for i, cell in enumerate(nb["cells"]):
         where = f"{name}: {describe(cell, i)}"
         r, gid, src = role(cell), grade_id(cell), cell["source"]
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = nbgrader_metadata(cell)
+        if not isinstance(src, str):
+            raise ValueError(f"{where}: its source is not text.")
         if r != "plain":
+            try:
+                points(cell)
+            except ValueError as e:
+                raise ValueError(f"{where}: {e}") from None
             if not gid or not isinstance(gid, str):
                 raise ValueError(f"{where}: an nbgrader {r} cell needs a 'grade_id', a name unique in the lesson "
                                  f"(nbgrader refuses any marked cell without one).")
