@@ -464,8 +464,9 @@ def _shorten(text: str, limit: int = 4000) -> str:
 
 
 def _fence(text: str) -> str:
-    """Text shown verbatim in a fenced block that nothing in it can close."""
-    return "~~~~\n" + printable(text, keep_newlines=True).replace("~~~", "~ ~ ~").rstrip() + "\n~~~~"
+    """Text shown verbatim: an HTML <pre> block (Markdown does not apply inside it), HTML escaped, so
+    nothing in it can close the block, format the feedback or run in a browser."""
+    return "<pre>\n" + html.escape(printable(text, keep_newlines=True).rstrip(), quote=False) + "\n</pre>"
 
 
 def feedback_markdown(row: dict, lesson: str, test_ids: list[str]) -> str:
