@@ -6,6 +6,7 @@ what each submission does, worked out by hand below.
 """
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,14 +16,24 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from optcourse.course import isolation
 from optcourse.course import notebook as nbk
-from optcourse.course.grade import Limits, grade, inspect_submission
+from optcourse.course.grade import Limits, grade as grade_isolated, inspect_submission
 from optcourse.course.release import release_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "course_fixtures"
 LESSON = FIXTURES / "solutions" / "00-sample"
-LIMITS = Limits(cell_timeout=4, notebook_timeout=40, memory=1 << 30, output=2 << 20)
+LIMITS = Limits(cell_timeout=6, notebook_timeout=40, memory=1 << 30, output=2 << 20)
+NO_JAIL = isolation.unavailable_reason()
+if NO_JAIL and os.environ.get("CI"):
+    raise RuntimeError(f"CI must grade in the bubblewrap jail, but {NO_JAIL}")
+
+
+def grade(*args, **kwargs):
+    """Grading as an instructor does it here: jailed; without bubblewrap (not under CI), unjailed, as the
+    same fixtures scored before isolation existed (tests/test_course_attacks.py then says it skipped)."""
+    return grade_isolated(*args, unsafe_no_isolation=bool(NO_JAIL), **kwargs)
 
 # student -> (squares 2, momentum 3, condition 1)
 EXPECTED = {
@@ -211,3 +222,25 @@ def test_console_script_is_declared_and_the_module_runs(tmp_path):
     assert "dee: 6 / 6" in run.stdout
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     assert results[0]["points"] == {"squares-tests": 2.0, "momentum-tests": 3.0, "condition-tests": 1.0}
+
+
+def test_without_bubblewrap_grading_refuses_unless_told_it_is_unsafe(tmp_path):
+    """A machine without bubblewrap (simulated: a PATH without bwrap) gets a plain refusal naming the
+    risk, the container route and the flag; with --unsafe-no-isolation it grades, with a warning."""
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(FIXTURES / "submissions" / "correct.ipynb", subs / "dee.ipynb")
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "python").symlink_to(sys.executable)
+    command = [sys.executable, "-m", "optcourse.course", "grade", str(LESSON), str(subs), "--out", str(tmp_path / "out"),
+               "--cell-timeout", "8"]
+    env = {"PATH": str(bare), "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
+    refused = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
+    assert refused.returncode == 2 and not (tmp_path / "out").exists()
+    for words in ("cannot be isolated", "bubblewrap is not installed", "docs/grading.md", "--unsafe-no-isolation"):
+        assert words in refused.stderr, words
+    unsafe = subprocess.run(command + ["--unsafe-no-isolation"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=120, env=env)
+    assert unsafe.returncode == 0, unsafe.stderr
+    assert "WARNING" in unsafe.stderr and "dee: 6 / 6" in unsafe.stdout
