@@ -8,9 +8,12 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import tomllib
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
@@ -134,7 +137,8 @@ def test_feedback_never_shows_hidden_tests(graded):
 
 def test_fake_result_files_end_up_nowhere(graded):
     out, _ = graded
-    assert sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook.csv", "results.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook.csv", "pass_rates.csv", "pass_rates.png",
+                                                     "results.json"]
     assert read_gradebook(out / "gradebook.csv")["fake_results"]["total"] == "0"
     assert not any((FIXTURES / "submissions").glob("*.csv"))
 
@@ -194,8 +198,77 @@ def test_written_answers_await_grading_by_hand(tmp_path):
     feedback = (out / "feedback" / "ann.md").read_text()
     assert "**Total: 6 / 7 points**" in feedback and "| why | - / 1 | written answer: graded by hand later |" in feedback
     assert "| why | 0 / 1 | not answered |" in (out / "feedback" / "bob.md").read_text()
-    assert rows[0]["written"] == {"why": {"max": 1.0, "text": "Squares are never negative.", "awaiting": True}}
+    assert rows[0]["written"] == {"why": {"max": 1.0, "text": "Squares are never negative.", "awaiting": True,
+                                          "by_hand": False}}
     assert json.loads((out / "results.json").read_text())[0]["written"] == rows[0]["written"]
+
+    # The manual grading sheet lists the answer to score; the instructor's points join the total on rerun.
+    with open(out / "manual_grading.csv", newline="") as f:
+        sheet = list(csv.DictReader(f))
+    assert [(r["student"], r["grade_id"], r["max_points"], r["points"], r["answer"]) for r in sheet] == [
+        ("ann", "why", "1", "", "Squares are never negative.")]
+    sheet[0]["points"] = "0.5"
+    with open(out / "manual_grading.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(sheet[0]))
+        writer.writeheader()
+        writer.writerows(sheet)
+    rows = grade(lesson, subs, out, limits=LIMITS)
+    book = read_gradebook(out / "gradebook.csv")
+    assert (book["ann"]["why"], book["ann"]["total"], book["ann"]["notes"]) == ("0.5", "6.5", "")
+    assert "| why | 0.5 / 1 | written answer: graded by hand |" in (out / "feedback" / "ann.md").read_text()
+    assert list(csv.DictReader(open(out / "manual_grading.csv")))[0]["points"] == "0.5"      # kept on the sheet
+    with open(out / "pass_rates.csv", newline="") as f:
+        rates = {r["exercise"]: r for r in csv.DictReader(f)}
+    assert rates["squares-tests"]["rate"] == "1.000" and rates["why"]["rate"] == "0.250"   # ann 0.5, bob 0
+    # An answer changed after it was scored is not given the old score.
+    work = nbformat.read(subs / "ann.ipynb", as_version=4)
+    work.cells[5].source = "Squares are never negative, so the sum is not either."
+    nbformat.write(work, subs / "ann.ipynb")
+    assert grade(lesson, subs, out, limits=LIMITS)[0]["points"]["why"] is None
+    sheet[0]["points"] = "lots"
+    with open(out / "manual_grading.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(sheet[0]))
+        writer.writeheader()
+        writer.writerows(sheet)
+    with pytest.raises(ValueError, match="line 2: points must be a number from 0 to 1"):
+        grade(lesson, subs, out, limits=LIMITS)
+
+
+def test_pass_rates_per_exercise_as_a_table_and_a_figure(graded):
+    out, rows = graded
+    with open(out / "pass_rates.csv", newline="") as f:
+        rates = {r["exercise"]: r for r in csv.DictReader(f)}
+    for i, gid in enumerate(("squares-tests", "momentum-tests", "condition-tests")):
+        passed = sum(1 for points in EXPECTED.values() if points[i])
+        assert int(rates[gid]["passed"]) == passed and rates[gid]["submissions"] == str(len(EXPECTED))
+        assert float(rates[gid]["rate"]) == pytest.approx(passed / len(EXPECTED), abs=1e-3)
+    assert (out / "pass_rates.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_killed_grading_resumes_where_it_stopped(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("correct", "untouched"):
+        shutil.copy(FIXTURES / "submissions" / f"{name}.ipynb", subs)
+    out = tmp_path / "out"
+    code = (f"from optcourse.course.grade import grade, Limits\n"
+            f"grade({str(LESSON)!r}, {str(subs)!r}, {str(out)!r}, limits=Limits(**{asdict(LIMITS)!r}), "
+            f"unsafe_no_isolation={bool(NO_JAIL)})")
+    run = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, start_new_session=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        for _ in range(1200):                         # kill -9 the whole grading once one student is done
+            if len(list((out / ".progress").glob("*.json"))) == 1 or run.poll() is not None:
+                break
+            time.sleep(0.05)
+        os.killpg(run.pid, signal.SIGKILL)
+    finally:
+        run.wait()
+    assert not (out / "gradebook.csv").exists() and len(list((out / ".progress").glob("*.json"))) == 1
+    times = []
+    rows = grade(LESSON, subs, out, limits=LIMITS, progress=lambda done, total, student, t: times.append(t))
+    assert [r["total"] for r in rows] == [6, 0] and times[0] < 1.0          # the first came from .progress/
+    assert not (out / ".progress").exists()
 
 
 def test_bad_arguments_are_clear_errors(tmp_path):

@@ -5,13 +5,15 @@
     optcourse site --out DIR [--solutions solutions] [--repository OWNER/REPO] [--ref HEAD]
     optcourse grade solutions/01-gd submissions/01-gd --out graded/01-gd [--workers 2]
                     [--cell-timeout 30] [--notebook-timeout 300] [--memory-mb 2048] [--output-mb 10]
-                    [--scheduler tcp://host:8786] [--unsafe-no-isolation]
+                    [--scheduler tcp://host:8786] [--unsafe-no-isolation] [--canvas-assignment "Lesson 1 (123)"]
+    optcourse import-canvas submissions.zip submissions/01-gd
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from pathlib import Path
 
 try:
     import nbformat  # noqa: F401  (every command reads or writes notebooks)
@@ -112,12 +114,26 @@ def main(argv=None) -> int:
                    help="grade even where students' code cannot be sandboxed (no bubblewrap, macOS): only for "
                         "submissions you trust; see docs/grading.md for the container route")
 
+    g.add_argument("--canvas-assignment", help="also write canvas.csv for Canvas's gradebook import, with this "
+                                               "assignment column (as Canvas names it, e.g. 'Lesson 1 (1234)')")
+
+    c = commands.add_parser("import-canvas", help="unpack a Canvas submissions zip into a submissions folder")
+    c.add_argument("zip", help="the zip from Canvas's 'Download Submissions'")
+    c.add_argument("dest", help="the submissions folder to write (one NAME_USERID.ipynb per student)")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
             return build_command(args)
         if args.command == "site":
             return site_command(args)
+        if args.command == "import-canvas":
+            from .canvas import import_zip
+            skipped = import_zip(args.zip, args.dest)
+            for line in skipped:
+                print(f"skipped {line}", file=sys.stderr)
+            print(f"{len(list(Path(args.dest).glob('*.ipynb')))} submission(s) in {args.dest}")
+            return 0
         if args.command == "release":
             changed = release(args.solutions, args.lessons, check=args.check)
             verb = "out of date" if args.check else "written"
@@ -142,6 +158,10 @@ def main(argv=None) -> int:
             awaiting = sum(w["max"] for w in row["written"].values() if w["awaiting"])
             by_hand = f", {awaiting:g} to grade by hand" if awaiting else ""
             print(f"{printable(row['student']):>20}: {row['total']:g} / {row['max_total']:g}{by_hand}{flag}")
+        if args.canvas_assignment:
+            from .canvas import write_gradebook
+            for student in write_gradebook(Path(args.out) / "canvas.csv", rows, args.canvas_assignment):
+                print(f"not in canvas.csv (not named NAME_USERID): {printable(student)}", file=sys.stderr)
         print(f"{len(rows)} submission(s) graded in {time.perf_counter() - start:.1f} s; "
               f"gradebook: {args.out}/gradebook.csv")
         return 0

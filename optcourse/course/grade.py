@@ -363,7 +363,11 @@ def grade(lesson, submissions, out, workers: int = 1, limits: Limits = Limits(),
                 with ThreadPoolExecutor(max_workers=max(1, min(len(students), cluster.slots()))) as pool:
                     rows = list(pool.map(one, students))
 
+    manual = read_manual_sheet(out / "manual_grading.csv")
+    rows = [finish_row(row, manual) for row in rows]
     write_outputs(out, rows, notebook_path.stem, test_ids, list(written))
+    if written:
+        write_manual_sheet(out / "manual_grading.csv", rows, manual)
     shutil.rmtree(saved, ignore_errors=True)
     return rows
 
@@ -376,6 +380,48 @@ def write_outputs(out: Path, rows: list[dict], lesson: str, test_ids: list[str],
         write_atomic(out / "feedback" / f"{names[row['student']]}.md",
                      feedback_markdown(row, lesson, test_ids).encode())
     write_atomic(out / "results.json", (json.dumps(rows, indent=1, sort_keys=True) + "\n").encode())
+    rates = pass_rates(rows, test_ids, written)
+    write_pass_rates(out, rates)
+
+
+def pass_rates(rows: list[dict], test_ids: list[str], written: list[str]) -> list[dict]:
+    """Per exercise across the class: how many submissions passed (tests) or the mean share of points
+    given by hand (written answers, over those graded)."""
+    table = []
+    for gid in test_ids:
+        passed = sum(1 for r in rows if r["tests"].get(gid, {}).get("passed"))
+        table.append({"exercise": gid, "kind": "tests", "submissions": len(rows), "passed": passed,
+                      "rate": passed / len(rows) if rows else 0.0})
+    for gid in written:
+        scored = [r for r in rows if r["points"][gid] is not None]
+        share = [r["points"][gid] / r["written"][gid]["max"] for r in scored if r["written"][gid]["max"]]
+        table.append({"exercise": gid, "kind": "written", "submissions": len(scored), "passed": None,
+                      "rate": sum(share) / len(share) if share else 0.0})
+    return table
+
+
+def write_pass_rates(out: Path, table: list[dict]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["exercise", "kind", "submissions", "passed", "rate"])
+    for t in table:
+        writer.writerow([t["exercise"], t["kind"], t["submissions"], "" if t["passed"] is None else t["passed"],
+                         f"{t['rate']:.3f}"])
+    write_atomic(out / "pass_rates.csv", buffer.getvalue().encode())
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(6, 0.5 + 0.4 * len(table)), layout="constrained")
+    ax = fig.add_subplot()
+    ax.barh(range(len(table)), [100 * t["rate"] for t in table], color=["C0" if t["kind"] == "tests" else "C1"
+                                                                         for t in table])
+    ax.set_yticks(range(len(table)), [t["exercise"] for t in table])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of the class passing (written answers: mean % of points given by hand)")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    write_atomic(out / "pass_rates.png", buffer.getvalue())
 
 
 def answered(text) -> bool:
@@ -390,17 +436,78 @@ def _row(student, result, notes, test_ids, max_points, written, answers) -> dict
         notes.append(f"your kernel stopped: {result['kernel_stopped']}; what had not finished scores 0")
     tests = result.get("tests", {})
     points = {gid: float(tests.get(gid, {}).get("points", 0.0)) for gid in test_ids}
-    # A written answer is graded by hand: None (an empty column) until then; 0 if left unanswered.
-    points.update({gid: None if answered(answers.get(gid)) else 0.0 for gid in written})
-    awaiting = [gid for gid in written if points[gid] is None]
-    if awaiting:
-        notes.append(f"{_number(sum(written[g] for g in awaiting))} point(s) for written answers "
-                     f"({', '.join(awaiting)}) await grading by hand and are not in the total")
-    return {"student": student, "points": points, "total": sum(p for p in points.values() if p is not None),
+    points.update({gid: None for gid in written})
+    return {"student": student, "points": points, "total": None,
             "max_total": sum(max_points.values()) + sum(written.values()), "notes": notes, "tests": tests,
             "answers": result.get("answers", {}),
-            "written": {gid: {"max": most, "text": answers.get(gid), "awaiting": gid in awaiting}
+            "written": {gid: {"max": most, "text": answers.get(gid), "awaiting": None}
                         for gid, most in written.items()}}
+
+
+def answer_digest(text) -> str:
+    """Which version of a written answer a score on the manual grading sheet was given to."""
+    return hashlib.sha256(str(text).encode()).hexdigest()[:12]
+
+
+def finish_row(row: dict, manual: dict) -> dict:
+    """Written answers scored: 0 if left as released, the instructor's points from the manual grading
+    sheet (``manual[(student, grade_id, answer_digest)]``) if given, else None (awaiting, not in the total)."""
+    row = json.loads(json.dumps(row))
+    for gid, w in row["written"].items():
+        if not answered(w["text"]):
+            row["points"][gid], w["awaiting"] = 0.0, False
+        else:
+            score = manual.get((row["student"], gid, answer_digest(w["text"])))
+            row["points"][gid], w["awaiting"] = score, score is None
+            w["by_hand"] = score is not None
+    awaiting = [gid for gid, w in row["written"].items() if w["awaiting"]]
+    if awaiting:
+        row["notes"].append(f"{_number(sum(row['written'][g]['max'] for g in awaiting))} point(s) for written "
+                            f"answers ({', '.join(awaiting)}) await grading by hand and are not in the total")
+    row["total"] = sum(p for p in row["points"].values() if p is not None)
+    return row
+
+
+MANUAL_COLUMNS = ["student", "grade_id", "answer_id", "max_points", "points", "answer"]
+
+
+def read_manual_sheet(path: Path) -> dict:
+    """Scores an instructor entered on ``manual_grading.csv``: (student, grade_id, answer_id) -> points.
+
+    A blank cell is not graded yet; anything but a number from 0 to the maximum is an error naming the row.
+    """
+    if not path.is_file():
+        return {}
+    scores = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        for number, entry in enumerate(csv.DictReader(f), start=2):
+            text = (entry.get("points") or "").strip()
+            if not text:
+                continue
+            try:
+                value, most = float(text), float(entry["max_points"])
+            except (TypeError, ValueError, KeyError):
+                value, most = float("nan"), 0.0
+            if not 0 <= value <= most:
+                raise ValueError(f"{path}, line {number}: points must be a number from 0 to {entry.get('max_points')}, "
+                                 f"got {text!r}.")
+            student = entry["student"][1:] if entry["student"].startswith("'") else entry["student"]
+            scores[(student, entry["grade_id"], entry["answer_id"])] = value
+    return scores
+
+
+def write_manual_sheet(path: Path, rows: list[dict], manual: dict) -> None:
+    """One line per answered written answer, with the points given so far (blank: still to grade)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(MANUAL_COLUMNS)
+    for row in rows:
+        for gid, w in row["written"].items():
+            if answered(w["text"]):
+                digest = answer_digest(w["text"])
+                writer.writerow([csv_cell(row["student"]), gid, digest, _number(w["max"]),
+                                 _number(manual.get((row["student"], gid, digest))), csv_cell(w["text"])])
+    write_atomic(path, buffer.getvalue().encode())
 
 
 def _number(x: float | None) -> str:
@@ -487,6 +594,9 @@ def feedback_markdown(row: dict, lesson: str, test_ids: list[str]) -> str:
         result = "not graded" if t is None else "passed" if t["passed"] else f"failed ({t['failure']['part']})"
         lines.append(f"| {gid} | {_number(row['points'][gid])} / {_number(t['max']) if t else '?'} | {result} |")
     for gid, w in row["written"].items():
+        if w.get("by_hand") and not w["awaiting"]:
+            lines.append(f"| {gid} | {_number(row['points'][gid])} / {_number(w['max'])} | written answer: graded by hand |")
+            continue
         result = "written answer: graded by hand later" if w["awaiting"] else "not answered"
         lines.append(f"| {gid} | {'-' if w['awaiting'] else 0} / {_number(w['max'])} | {result} |")
     for gid in test_ids:
