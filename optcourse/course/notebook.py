@@ -226,3 +226,84 @@ def lesson_files(folder) -> list[Path]:
     folder = Path(folder)
     return sorted(p.relative_to(folder) for p in folder.rglob("*")
                   if p.is_file() and not SKIP & set(p.relative_to(folder).parts))
+
+
+def _parse(source: str):
+    text = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    return ast.parse(text)
+
+
+def names_read(source: str) -> set[str]:
+    """Every name a cell reads, in any scope (a function body's globals included)."""
+    return {node.id for node in ast.walk(_parse(source)) if isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)}
+
+
+# Methods of arrays, numbers, strings and containers that never change their object.
+PURE_METHODS = frozenset(
+    "copy sum mean std var min max argmin argmax cumsum cumprod prod reshape ravel flatten astype dot item "
+    "tolist round clip conj conjugate transpose squeeze nonzero any all trace diagonal real imag view "
+    "keys values items get count index format startswith endswith split join strip lower upper replace "
+    "evalf subs simplify expand factor diff doit free_symbols as_numer_denom".split())
+
+
+def names_changed(source: str) -> set[str]:
+    """Names whose objects a cell may change in place: method-call receivers (``rng.normal()``,
+    ``x.append``, but not ``x.copy()``: PURE_METHODS), targets of item or attribute assignment and of
+    augmented assignment."""
+    changed = set()
+
+    def base(node):
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    for node in ast.walk(_parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr not in PURE_METHODS:
+            changed.add(base(node.func.value))
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            for target in getattr(node, "targets", None) or [node.target]:
+                if isinstance(target, (ast.Attribute, ast.Subscript)):
+                    changed.add(base(target))
+    return changed - {None}
+
+
+def grader_cells(nb) -> set[int]:
+    """Indexes of the ordinary code cells the grader must run beside the student's kernel for the tests.
+
+    A backward pass from the test cells: a cell is kept when it binds or changes a name that a kept cell
+    (or a test) reads later; answer cells' names come from the student's kernel. Cells that only draw,
+    print or compute what no test reads are skipped. A cell that cannot be parsed, or that touches
+    global random state or the working folder (``np.random.`` but for ``default_rng``, ``random.``,
+    ``os.chdir``), is always kept. Calls on imported modules (``np.array``) are not taken as changes.
+    """
+    modules = set()                                  # calling np.array() does not change np
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            try:
+                modules |= set(defined_names(cell["source"])) - set(defined_names(cell["source"], imports=False))
+            except SyntaxError:
+                pass
+    global_state = re.compile(r"\b(np\.random|random)\.(?!default_rng\b)|\bos\.chdir\b|\bseed\(")
+    live, keep = set(), set()
+    for i in range(len(nb["cells"]) - 1, -1, -1):
+        cell = nb["cells"][i]
+        if cell["cell_type"] != "code":
+            continue
+        r, src = role(cell), cell["source"]
+        try:
+            reads, bound = names_read(src), set(defined_names(src))
+            changed = names_changed(src) - modules
+        except SyntaxError:
+            if r not in ("answer", "tests"):
+                keep.add(i)
+            continue
+        if r == "tests":
+            live |= reads
+        elif r == "answer":
+            live -= set(defined_names(src, imports=False))
+        elif (bound | changed) & live or global_state.search(src):
+            keep.add(i)
+            live = (live - (bound - changed)) | reads | changed
+    return keep

@@ -137,10 +137,6 @@ def grade_notebook(job: dict) -> dict:
     if mpl and Path(mpl).is_dir():                     # a warm font cache saves each kernel a second
         shutil.copytree(mpl, student_dir / ".matplotlib", dirs_exist_ok=True)
 
-    shell = sandbox.grading_shell()
-    os.chdir(grader_dir)
-    sys.path.insert(0, str(grader_dir))
-
     jail, lease = None, None
     if job.get("isolation") is not None:
         if os.getuid() == 0:
@@ -152,6 +148,10 @@ def grade_notebook(job: dict) -> dict:
         str(student_dir), str(scratch / "kernel.log"), memory=int(limits["memory"]),
         cpu_seconds=int(limits["notebook_timeout"]) + 5, file_bytes=int(limits["output"]),
         deadline=start + float(limits["notebook_timeout"]), jail=jail)
+    shell = sandbox.grading_shell()                    # imported while the kernel starts
+    os.chdir(grader_dir)
+    sys.path.insert(0, str(grader_dir))
+    needed = nbk.grader_cells(source)                  # the cells the tests depend on
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     answers, tests, cell_errors, hidden_ran = {}, {}, [], False
     try:
@@ -201,6 +201,8 @@ def grade_notebook(job: dict) -> dict:
                         cell_errors.append({"cell": i, "where": "student kernel", **(reply.get("error") or {})})
                 except sandbox.KernelStopped:
                     pass
+                if i not in needed:
+                    continue
                 result = shell.run_cell(cell["source"], store_history=False, silent=True)
                 error = result.error_before_exec or result.error_in_exec
                 if error is not None and not isinstance(error, sandbox.KernelStopped):
