@@ -71,3 +71,26 @@ def test_lesson_files_skip_litter(tmp_path):
     (tmp_path / "data" / "a.npz").write_bytes(b"")
     (tmp_path / "selfcheck.py").write_text("")
     assert [str(p) for p in nbk.lesson_files(tmp_path)] == ["data/a.npz", "selfcheck.py"]
+
+
+def test_the_grader_runs_only_the_cells_its_tests_depend_on():
+    cells = [
+        cell("import numpy as np\nimport matplotlib.pyplot as plt"),                      # 0 np: read by tests
+        cell("rng = np.random.default_rng(0)\ndata = rng.normal(size=3)"),                 # 1 data
+        cell("fig, ax = plt.subplots()\nax.plot(data)\nshown = data.copy()"),              # 2 only draws
+        cell("def f(x):\n    return 2 * x", solution=True, grade_id="f"),                  # 3 answer
+        cell("doubled = f(data)"),                                                        # 4 derived from the answer
+        cell("extra = rng.normal()"),                                                     # 5 advances rng: a test reads rng
+        cell("np.random.seed(1)\nunused = 1"),                                            # 6 global random state
+        cell("table = {}\ntable['k'] = 1"),                                               # 7 built then changed in place
+        cell("table.update(z=2)"),                                                        # 8 changes table
+        cell("loud = print(data)"),                                                       # 9 nothing reads it
+        cell("assert np.allclose(doubled, 2 * data)\nassert rng.normal() and table['z']",
+             grade=True, grade_id="f-tests", points=1),                                    # 10
+        cell("after = doubled.sum()"),                                                    # 11 after the last test
+    ]
+    assert nbk.grader_cells({"cells": cells}) == {0, 1, 4, 5, 6, 7, 8}
+    assert nbk.names_changed("x.copy()\ny.append(1)\nz[0] = 1\nw.attr += 2\nnp.sum(v)\nrng.shuffle(v)") == \
+        {"y", "z", "w", "rng"}
+    broken = cell("def (:")
+    assert nbk.grader_cells({"cells": [broken, cell("assert 1", grade=True, grade_id="t", points=1)]}) == {0}
