@@ -49,6 +49,7 @@ EXPECTED = {
     "huge_list": (0, 3, 1),             # a 2.5-million-item list: refused by the decoder's budget
     "huge_power": (2, 3, 0),            # an unevaluated SymPy 3**20000000: refused before it is built
     "spamming_thread": (2, 3, 1),       # a thread printing while the kernel redirects output
+    "spamming_thread_again": (2, 3, 1),  # the same submission again: the same grade
     '=HYPERLINK("x")': (2, 3, 1),       # a formula as a name: written as text in the CSV
     "pat lee": (2, 3, 1),               # two students whose safe file names would collide
     "pat_lee": (0, 0, 0),
@@ -202,5 +203,5 @@ def test_refusals_and_breakdowns_are_explained(attacked):
 
 
 def test_the_class_with_attacks_takes_bounded_time(attacked):
-    # 23 submissions, 2 workers; every attack is cut off by a limit, none runs to the notebook timeout.
-    assert attacked["wall"] < 23 * LIMITS.notebook_timeout / 4
+    # 24 submissions, 2 workers; every attack is cut off by a limit, none runs to the notebook timeout.
+    assert attacked["wall"] < 24 * LIMITS.notebook_timeout / 4

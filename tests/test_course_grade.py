@@ -317,3 +317,15 @@ def test_without_bubblewrap_grading_refuses_unless_told_it_is_unsafe(tmp_path):
                             timeout=120, env=env)
     assert unsafe.returncode == 0, unsafe.stderr
     assert "WARNING" in unsafe.stderr and "dee: 6 / 6" in unsafe.stdout
+
+
+def test_the_progress_bar_shows_the_count_and_the_time_left():
+    import io
+    from optcourse.course.cli import progress_bar
+    stream = io.StringIO()
+    show = progress_bar(stream, width=10)
+    show(1, 4, "ann", 10.0)
+    show(4, 4, "\x1b[2Jbob", 40.0)
+    lines = stream.getvalue().split("\r")[1:]
+    assert lines[0].startswith("[##        ] 1/4 graded, about 30 s left (last: ann)")
+    assert lines[1].startswith("[##########] 4/4 graded, about 0 s left") and "\x1b" not in lines[1]

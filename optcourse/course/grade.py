@@ -2,27 +2,34 @@
 
     grade("solutions/01-gd", "submissions/01-gd", "graded/01-gd", workers=2)
 
-``submissions`` holds one notebook per student, either as ``NAME.ipynb`` or in a folder ``NAME/``.
-Every submission is read into memory first (so nothing a student's code writes can change what is
-graded next) and compared with the instructor's notebook: only its answer cells, matched by
-grade_id, are used. Deleted, edited, reordered or duplicated test cells, changed points and unknown
-cells change nothing and are reported in the feedback. Each submission is then graded by a fresh
-``python -m optcourse.course.verify`` (see its docstring for why the tests cannot be fooled), in
-parallel with ``workers`` processes; each submission's result depends only on that submission, so
-any number of workers gives the same gradebook.
+``submissions`` holds one notebook per student, either as ``NAME.ipynb`` or in a folder ``NAME/``
+(symbolic links are refused). Every submission is read into memory first, and the lesson's support
+files are snapshotted into a private folder, so nothing a student's code writes can change what is
+graded next. Each submission is compared with the instructor's notebook: only its answer cells,
+matched by grade_id, are used; deleted, edited, reordered or duplicated test cells, changed points,
+malformed metadata and unknown cells change nothing and are reported in the notes. Each submission
+is then graded by a fresh ``python -m optcourse.course.verify`` (see its docstring for why the tests
+cannot be fooled) whose student kernel runs in a bubblewrap jail (:mod:`.isolation`); without
+bubblewrap grading refuses unless ``unsafe_no_isolation``. Submissions are graded in parallel with
+``workers`` processes, or on a Dask cluster (``scheduler``, :mod:`.cluster`); each result depends only
+on that submission, so any of these gives the same gradebook. One submission that cannot be graded
+scores 0 with a note and never stops the class.
 
-Written to ``out``, each file through a temporary file and ``os.replace`` (a crash never leaves a
-half-written gradebook, and rerunning simply rewrites everything):
+Written to ``out``, each file through a temporary file and ``os.replace``; each graded submission is
+also kept in ``out/.progress/`` until the class is done, so a killed run resumes:
 
 * ``gradebook.csv``: student, points per test cell and per written answer (by grade_id), total, notes;
 * ``feedback/NAME.md``: points per exercise, the self-check's message, whether the hidden tests
   passed (never their code, values or messages), what the student's own cells printed or raised;
-* ``results.json``: all of it, for the instructor.
+  everything the student controls is escaped (Markdown, HTML, control characters);
+* ``results.json``: all of it, for the instructor;
+* ``pass_rates.csv`` and ``pass_rates.png``: per exercise, the share of the class that passed;
+* ``manual_grading.csv``: the written answers to grade by hand.
 
 Written answers (Markdown answer cells, nbgrader's "manually graded answers") are never graded here:
-an answered one gets an empty column in the gradebook, its points are left out of the total, and the
-notes and the feedback say that they await grading by hand; ``results.json`` holds the student's text.
-An answer left as released (or deleted) scores 0, as in nbgrader.
+an answered one gets an empty column in the gradebook until the instructor types its points into
+``manual_grading.csv`` and grades again; until then its points are left out of the total and the notes
+and the feedback say so. An answer left as released (or deleted) scores 0, as in nbgrader.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The student's kernel: a fresh IPython shell in its own limited process, driven over a pipe.
 
 Grading runs a submission's code here and nowhere else. :func:`start_kernel` launches
-``python -m optcourse.course.sandbox`` with
+``python -m optcourse.course.sandbox`` inside a bubblewrap jail (:mod:`optcourse.course.isolation`:
+own namespaces, own uid, read-only system, nothing of the grader's visible) with
 
 * a working directory of its own and a clean environment (no variable of the grader's is inherited:
   only PATH, HOME, locale, PYTHONPATH to this package and single-threaded BLAS);
@@ -22,7 +23,8 @@ proxies that call back into the grader.
 The grader side is :class:`Kernel`: each request has a deadline; when it passes, the kernel gets
 SIGINT (KeyboardInterrupt, as Jupyter's interrupt button), and if it does not answer within a grace
 period the whole process group is killed. A dead kernel answers every later request with
-:class:`KernelStopped`.
+:class:`KernelStopped`. The kernel's ``sys.stdout`` and ``sys.stderr`` are one object for its whole life
+(:class:`_Router`), so a student's thread printing while a request starts cannot crash it.
 """
 from __future__ import annotations
 

@@ -367,6 +367,7 @@ def attack_answers(paths) -> dict:
         "huge_list": {**correct, "squares": "def sum_of_squares(x):\n    return list(range(2_500_000))"},
         "huge_power": {**correct, "condition": "import sympy\ncondition = sympy.Pow(3, 20000000, evaluate=False)"},
         "spamming_thread": {**correct, "squares": SPAMMING_THREAD + correct["squares"]},
+        "spamming_thread_again": {**correct, "squares": SPAMMING_THREAD + correct["squares"]},
         "=HYPERLINK(\"x\")": correct,
         "pat lee": correct,
         "pat_lee": wrong,
