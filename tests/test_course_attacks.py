@@ -146,10 +146,12 @@ def test_every_attack_scores_as_the_table_says(attacked):
 def test_the_lesson_the_output_and_tmp_are_untouched(attacked):
     assert digest(attacked["lesson"]) == attacked["before"]             # selfcheck.py, data: as they were
     assert digest(attacked["out"]) == attacked["written"]               # nothing changed after grade() returned
-    assert sorted(p.name for p in attacked["out"].iterdir()) == ["feedback", "gradebook.csv", "results.json"]
+    assert sorted(p.name for p in attacked["out"].iterdir()) == ["feedback", "gradebook.csv", "pass_rates.csv",
+                                                                 "pass_rates.png", "results.json"]
     assert "survivor" not in (attacked["out"] / "gradebook.csv").read_text().split("\n", 2)[1]
     new_in_tmp = set(os.listdir("/tmp")) - attacked["tmp_before"]
-    assert not [n for n in new_in_tmp if n.startswith("fill") or n.endswith(".py")]
+    planted = {"selfcheck.py", "stack_data.py", "sitecustomize.py", "numpy.py"}
+    assert not [n for n in new_in_tmp if n.startswith("fill") or n in planted]
 
 
 def test_no_connection_left_the_jail(attacked):
