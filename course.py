@@ -51,6 +51,10 @@ def setup() -> None:
         subprocess.run([str(PYTHON), "-m", "jupyter", "server", "extension", "disable", "--sys-prefix",
                         f"nbgrader.server_extensions.{part}"], **quiet)
     STAMP.write_text(wanted)
+    if sys.platform.startswith("linux") and not any((Path(d) / "bwrap").exists()
+                                                    for d in os.environ.get("PATH", "").split(os.pathsep)):
+        print("note: `optcourse grade` runs each student's code in a bubblewrap sandbox; install it to grade "
+              "(Debian/Ubuntu: apt-get install bubblewrap). See docs/grading.md.", flush=True)
 
 
 def main(argv: list[str]) -> int:

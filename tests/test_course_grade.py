@@ -6,23 +6,37 @@ what each submission does, worked out by hand below.
 """
 import csv
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import tomllib
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from optcourse.course import isolation
 from optcourse.course import notebook as nbk
-from optcourse.course.grade import Limits, grade, inspect_submission
+from optcourse.course.grade import Limits, grade as grade_isolated, inspect_submission
 from optcourse.course.release import release_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "course_fixtures"
 LESSON = FIXTURES / "solutions" / "00-sample"
-LIMITS = Limits(cell_timeout=4, notebook_timeout=40, memory=1 << 30, output=2 << 20)
+LIMITS = Limits(cell_timeout=6, notebook_timeout=40, memory=1 << 30, output=2 << 20)
+NO_JAIL = isolation.unavailable_reason()
+if NO_JAIL and os.environ.get("CI"):
+    raise RuntimeError(f"CI must grade in the bubblewrap jail, but {NO_JAIL}")
+
+
+def grade(*args, **kwargs):
+    """Grading as an instructor does it here: jailed; without bubblewrap (not under CI), unjailed, as the
+    same fixtures scored before isolation existed (tests/test_course_attacks.py then says it skipped)."""
+    return grade_isolated(*args, unsafe_no_isolation=bool(NO_JAIL), **kwargs)
 
 # student -> (squares 2, momentum 3, condition 1)
 EXPECTED = {
@@ -123,7 +137,8 @@ def test_feedback_never_shows_hidden_tests(graded):
 
 def test_fake_result_files_end_up_nowhere(graded):
     out, _ = graded
-    assert sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook.csv", "results.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook.csv", "pass_rates.csv", "pass_rates.png",
+                                                     "results.json"]
     assert read_gradebook(out / "gradebook.csv")["fake_results"]["total"] == "0"
     assert not any((FIXTURES / "submissions").glob("*.csv"))
 
@@ -183,8 +198,77 @@ def test_written_answers_await_grading_by_hand(tmp_path):
     feedback = (out / "feedback" / "ann.md").read_text()
     assert "**Total: 6 / 7 points**" in feedback and "| why | - / 1 | written answer: graded by hand later |" in feedback
     assert "| why | 0 / 1 | not answered |" in (out / "feedback" / "bob.md").read_text()
-    assert rows[0]["written"] == {"why": {"max": 1.0, "text": "Squares are never negative.", "awaiting": True}}
+    assert rows[0]["written"] == {"why": {"max": 1.0, "text": "Squares are never negative.", "awaiting": True,
+                                          "by_hand": False}}
     assert json.loads((out / "results.json").read_text())[0]["written"] == rows[0]["written"]
+
+    # The manual grading sheet lists the answer to score; the instructor's points join the total on rerun.
+    with open(out / "manual_grading.csv", newline="") as f:
+        sheet = list(csv.DictReader(f))
+    assert [(r["student"], r["grade_id"], r["max_points"], r["points"], r["answer"]) for r in sheet] == [
+        ("ann", "why", "1", "", "Squares are never negative.")]
+    sheet[0]["points"] = "0.5"
+    with open(out / "manual_grading.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(sheet[0]))
+        writer.writeheader()
+        writer.writerows(sheet)
+    rows = grade(lesson, subs, out, limits=LIMITS)
+    book = read_gradebook(out / "gradebook.csv")
+    assert (book["ann"]["why"], book["ann"]["total"], book["ann"]["notes"]) == ("0.5", "6.5", "")
+    assert "| why | 0.5 / 1 | written answer: graded by hand |" in (out / "feedback" / "ann.md").read_text()
+    assert list(csv.DictReader(open(out / "manual_grading.csv")))[0]["points"] == "0.5"      # kept on the sheet
+    with open(out / "pass_rates.csv", newline="") as f:
+        rates = {r["exercise"]: r for r in csv.DictReader(f)}
+    assert rates["squares-tests"]["rate"] == "1.000" and rates["why"]["rate"] == "0.250"   # ann 0.5, bob 0
+    # An answer changed after it was scored is not given the old score.
+    work = nbformat.read(subs / "ann.ipynb", as_version=4)
+    work.cells[5].source = "Squares are never negative, so the sum is not either."
+    nbformat.write(work, subs / "ann.ipynb")
+    assert grade(lesson, subs, out, limits=LIMITS)[0]["points"]["why"] is None
+    sheet[0]["points"] = "lots"
+    with open(out / "manual_grading.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(sheet[0]))
+        writer.writeheader()
+        writer.writerows(sheet)
+    with pytest.raises(ValueError, match="line 2: points must be a number from 0 to 1"):
+        grade(lesson, subs, out, limits=LIMITS)
+
+
+def test_pass_rates_per_exercise_as_a_table_and_a_figure(graded):
+    out, rows = graded
+    with open(out / "pass_rates.csv", newline="") as f:
+        rates = {r["exercise"]: r for r in csv.DictReader(f)}
+    for i, gid in enumerate(("squares-tests", "momentum-tests", "condition-tests")):
+        passed = sum(1 for points in EXPECTED.values() if points[i])
+        assert int(rates[gid]["passed"]) == passed and rates[gid]["submissions"] == str(len(EXPECTED))
+        assert float(rates[gid]["rate"]) == pytest.approx(passed / len(EXPECTED), abs=1e-3)
+    assert (out / "pass_rates.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_killed_grading_resumes_where_it_stopped(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("correct", "untouched"):
+        shutil.copy(FIXTURES / "submissions" / f"{name}.ipynb", subs)
+    out = tmp_path / "out"
+    code = (f"from optcourse.course.grade import grade, Limits\n"
+            f"grade({str(LESSON)!r}, {str(subs)!r}, {str(out)!r}, limits=Limits(**{asdict(LIMITS)!r}), "
+            f"unsafe_no_isolation={bool(NO_JAIL)})")
+    run = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, start_new_session=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        for _ in range(1200):                         # kill -9 the whole grading once one student is done
+            if len(list((out / ".progress").glob("*.json"))) == 1 or run.poll() is not None:
+                break
+            time.sleep(0.05)
+        os.killpg(run.pid, signal.SIGKILL)
+    finally:
+        run.wait()
+    assert not (out / "gradebook.csv").exists() and len(list((out / ".progress").glob("*.json"))) == 1
+    times = []
+    rows = grade(LESSON, subs, out, limits=LIMITS, progress=lambda done, total, student, t: times.append(t))
+    assert [r["total"] for r in rows] == [6, 0] and times[0] < 1.0          # the first came from .progress/
+    assert not (out / ".progress").exists()
 
 
 def test_bad_arguments_are_clear_errors(tmp_path):
@@ -211,3 +295,37 @@ def test_console_script_is_declared_and_the_module_runs(tmp_path):
     assert "dee: 6 / 6" in run.stdout
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     assert results[0]["points"] == {"squares-tests": 2.0, "momentum-tests": 3.0, "condition-tests": 1.0}
+
+
+def test_without_bubblewrap_grading_refuses_unless_told_it_is_unsafe(tmp_path):
+    """A machine without bubblewrap (simulated: a PATH without bwrap) gets a plain refusal naming the
+    risk, the container route and the flag; with --unsafe-no-isolation it grades, with a warning."""
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(FIXTURES / "submissions" / "correct.ipynb", subs / "dee.ipynb")
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "python").symlink_to(sys.executable)
+    command = [sys.executable, "-m", "optcourse.course", "grade", str(LESSON), str(subs), "--out", str(tmp_path / "out"),
+               "--cell-timeout", "8"]
+    env = {"PATH": str(bare), "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
+    refused = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
+    assert refused.returncode == 2 and not (tmp_path / "out").exists()
+    for words in ("cannot be isolated", "bubblewrap is not installed", "docs/grading.md", "--unsafe-no-isolation"):
+        assert words in refused.stderr, words
+    unsafe = subprocess.run(command + ["--unsafe-no-isolation"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=120, env=env)
+    assert unsafe.returncode == 0, unsafe.stderr
+    assert "WARNING" in unsafe.stderr and "dee: 6 / 6" in unsafe.stdout
+
+
+def test_the_progress_bar_shows_the_count_and_the_time_left():
+    import io
+    from optcourse.course.cli import progress_bar
+    stream = io.StringIO()
+    show = progress_bar(stream, width=10)
+    show(1, 4, "ann", 10.0)
+    show(4, 4, "\x1b[2Jbob", 40.0)
+    lines = stream.getvalue().split("\r")[1:]
+    assert lines[0].startswith("[##        ] 1/4 graded, about 30 s left (last: ann)")
+    assert lines[1].startswith("[##########] 4/4 graded, about 0 s left") and "\x1b" not in lines[1]

@@ -3,6 +3,7 @@ import os
 import resource
 import signal
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from optcourse.course import sandbox, wire
 
 MEMORY = 1 << 30
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -166,3 +168,68 @@ def test_matplotlib_inline_magic_works_in_the_student_kernel(kernel):
                        "import matplotlib\nbackend = matplotlib.get_backend()")
     assert reply["ok"], reply
     assert kernel.get("backend") == "inline"
+
+
+# ---- the jail (bubblewrap) ------------------------------------------------------------------------------
+
+@pytest.fixture
+def jailed_kernel(tmp_path):
+    from optcourse.course import isolation
+    reason = isolation.unavailable_reason()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the isolation tests, but {reason}")
+        pytest.skip(reason)
+    support = tmp_path / "lesson"
+    support.mkdir()
+    (support / "selfcheck.py").write_text("LESSON = 'sample'\n")
+    lease = isolation.UidLease() if os.getuid() == 0 else None
+    jail = isolation.Jail(support=str(support), uid=lease.uid if lease else None, tmp_bytes=8 << 20,
+                          home_bytes=8 << 20, processes=16)
+    k = sandbox.start_kernel(str(tmp_path), str(tmp_path / "kernel.log"), memory=MEMORY, cpu_seconds=60,
+                             file_bytes=64 << 20, deadline=time.monotonic() + 60, jail=jail)
+    k.cell_deadline = time.monotonic() + 30
+    yield k, lease
+    k.close()
+    if lease:
+        lease.release()
+
+
+def test_the_jail_hides_everything_but_the_kernel_itself(jailed_kernel, tmp_path):
+    kernel, lease = jailed_kernel
+    reply = kernel.run(
+        "import os, socket, resource\n"
+        "from selfcheck import LESSON\n"
+        "uid, pids, top = os.getuid(), sorted(int(p) for p in os.listdir('/proc') if p.isdigit()), sorted(os.listdir('/'))\n"
+        "def attempt(f):\n    try:\n        f()\n        return 'ok'\n    except OSError as e:\n        return type(e).__name__\n"
+        "net = attempt(lambda: socket.create_connection(('127.0.0.1', 22), timeout=1))\n"
+        "etc = attempt(lambda: open('/etc/optcourse-test', 'w'))\n"
+        "lesson = attempt(lambda: open('selfcheck.py', 'a'))\n"
+        "home = attempt(lambda: open('notes.txt', 'w').write('mine'))\n"
+        "host = [os.path.exists(p) for p in " + repr([str(tmp_path), str(ROOT / "solutions"), str(ROOT)]) + "]\n"
+        "nproc = resource.getrlimit(resource.RLIMIT_NPROC)[0]\n"
+        "def fill():\n    with open('/tmp/big', 'wb') as f:\n        for _ in range(32):\n            f.write(b'x' * (1 << 20))\n"
+        "tmp = attempt(fill)\n")
+    assert reply["ok"], reply
+    assert kernel.get("LESSON") == "sample"                       # the lesson's support files are there
+    assert max(kernel.get("pids")) < 50                           # its own PID namespace
+    assert not {"mnt", "srv", "var", "media"} & set(kernel.get("top"))
+    assert kernel.get("host") == [False, False, False]            # the grader's folders and the solutions
+    refused = ("OSError", "PermissionError")                       # read-only mount, or not its file
+    assert kernel.get("net") in ("OSError", "ConnectionRefusedError") and kernel.get("etc") in refused
+    assert kernel.get("lesson") in refused and kernel.get("home") == "ok"
+    assert kernel.get("tmp") == "OSError"                         # ENOSPC: /tmp holds 8 MB
+    if lease:
+        assert kernel.get("uid") == lease.uid and kernel.get("nproc") == 16
+
+
+def test_a_jailed_kernel_is_interrupted_and_killed_like_any_other(jailed_kernel):
+    kernel, lease = jailed_kernel
+    kernel.run("def spin():\n    while True:\n        pass")
+    kernel.cell_deadline = time.monotonic() + 1
+    with pytest.raises(sandbox.KernelTimeout, match="interrupted"):
+        kernel.get("spin")()
+    kernel.cell_deadline = time.monotonic() + 10
+    assert kernel.run("y = 3")["ok"] and kernel.get("y") == 3
+    with pytest.raises(sandbox.KernelStopped, match="SIGSEGV"):
+        kernel.run("import ctypes\nctypes.string_at(0)")

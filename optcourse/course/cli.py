@@ -5,12 +5,15 @@
     optcourse site --out DIR [--solutions solutions] [--repository OWNER/REPO] [--ref HEAD]
     optcourse grade solutions/01-gd submissions/01-gd --out graded/01-gd [--workers 2]
                     [--cell-timeout 30] [--notebook-timeout 300] [--memory-mb 2048] [--output-mb 10]
+                    [--scheduler tcp://host:8786] [--unsafe-no-isolation] [--canvas-assignment "Lesson 1 (123)"]
+    optcourse import-canvas submissions.zip submissions/01-gd
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from pathlib import Path
 
 try:
     import nbformat  # noqa: F401  (every command reads or writes notebooks)
@@ -18,7 +21,7 @@ except ImportError:
     sys.exit("The optcourse command works on notebooks and needs the course extra: "
              "pip install 'optcourse[course]' (python3 course.py setup installs it).")
 
-from .grade import Limits, grade
+from .grade import Limits, grade, printable
 from .release import release
 
 
@@ -59,6 +62,18 @@ def site_command(args) -> int:
     return 0
 
 
+def progress_bar(stream, width: int = 30):
+    """A progress callback for grade(): a bar, the count and the estimated time left, on one line."""
+    def show(done: int, total: int, student: str, elapsed: float):
+        left = elapsed / done * (total - done)
+        bar = "#" * round(width * done / total)
+        end = "\n" if done == total or not stream.isatty() else ""
+        stream.write(f"\r[{bar:<{width}}] {done}/{total} graded, about {left:.0f} s left "
+                     f"(last: {printable(student)[:30]}){end}")
+        stream.flush()
+    return show
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="optcourse", description="Build and release lessons and grade a class.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -93,6 +108,18 @@ def main(argv=None) -> int:
     g.add_argument("--notebook-timeout", type=float, default=Limits.notebook_timeout, help="seconds per notebook")
     g.add_argument("--memory-mb", type=float, default=Limits.memory / 2**20, help="memory per kernel, MB")
     g.add_argument("--output-mb", type=float, default=Limits.output / 2**20, help="file/output size per kernel, MB")
+    g.add_argument("--scheduler", help="address of a Dask scheduler: grade on its workers (pip install "
+                                       "optcourse[grading])")
+    g.add_argument("--unsafe-no-isolation", action="store_true",
+                   help="grade even where students' code cannot be sandboxed (no bubblewrap, macOS): only for "
+                        "submissions you trust; see docs/grading.md for the container route")
+
+    g.add_argument("--canvas-assignment", help="also write canvas.csv for Canvas's gradebook import, with this "
+                                               "assignment column (as Canvas names it, e.g. 'Lesson 1 (1234)')")
+
+    c = commands.add_parser("import-canvas", help="unpack a Canvas submissions zip into a submissions folder")
+    c.add_argument("zip", help="the zip from Canvas's 'Download Submissions'")
+    c.add_argument("dest", help="the submissions folder to write (one NAME_USERID.ipynb per student)")
 
     args = parser.parse_args(argv)
     try:
@@ -100,6 +127,13 @@ def main(argv=None) -> int:
             return build_command(args)
         if args.command == "site":
             return site_command(args)
+        if args.command == "import-canvas":
+            from .canvas import import_zip
+            skipped = import_zip(args.zip, args.dest)
+            for line in skipped:
+                print(f"skipped {line}", file=sys.stderr)
+            print(f"{len(list(Path(args.dest).glob('*.ipynb')))} submission(s) in {args.dest}")
+            return 0
         if args.command == "release":
             changed = release(args.solutions, args.lessons, check=args.check)
             verb = "out of date" if args.check else "written"
@@ -113,13 +147,21 @@ def main(argv=None) -> int:
         limits = Limits(args.cell_timeout, args.notebook_timeout, int(args.memory_mb * 2**20),
                         int(args.output_mb * 2**20))
         start = time.perf_counter()
+        if args.unsafe_no_isolation:
+            print("optcourse: WARNING: students' code runs without isolation (--unsafe-no-isolation)",
+                  file=sys.stderr)
         rows = grade(args.lesson, args.submissions, args.out, workers=args.workers, limits=limits,
-                     progress=lambda s: print(f"graded {s}", flush=True))
+                     progress=progress_bar(sys.stderr), unsafe_no_isolation=args.unsafe_no_isolation,
+                     scheduler=args.scheduler)
         for row in rows:
             flag = f"  ({len(row['notes'])} note(s))" if row["notes"] else ""
             awaiting = sum(w["max"] for w in row["written"].values() if w["awaiting"])
             by_hand = f", {awaiting:g} to grade by hand" if awaiting else ""
-            print(f"{row['student']:>20}: {row['total']:g} / {row['max_total']:g}{by_hand}{flag}")
+            print(f"{printable(row['student']):>20}: {row['total']:g} / {row['max_total']:g}{by_hand}{flag}")
+        if args.canvas_assignment:
+            from .canvas import write_gradebook
+            for student in write_gradebook(Path(args.out) / "canvas.csv", rows, args.canvas_assignment):
+                print(f"not in canvas.csv (not named NAME_USERID): {printable(student)}", file=sys.stderr)
         print(f"{len(rows)} submission(s) graded in {time.perf_counter() - start:.1f} s; "
               f"gradebook: {args.out}/gradebook.csv")
         return 0

@@ -33,9 +33,16 @@ RAISES = "raises-exception"          # nbval's tag for a cell that is expected t
 SCHEMA_VERSION = 3                   # nbgrader's cell metadata schema
 
 
+def nbgrader_metadata(cell) -> dict:
+    """A cell's nbgrader metadata; {} where it is missing or not a mapping (a student's notebook may hold anything)."""
+    meta = cell.get("metadata") if isinstance(cell, dict) else None
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
 def role(cell) -> str:
     """'answer', 'tests', 'locked' or 'plain' (nbgrader: solution / grade / locked / neither)."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
+    meta = nbgrader_metadata(cell)
     if meta.get("solution"):
         return "answer"
     if meta.get("grade"):
@@ -43,8 +50,9 @@ def role(cell) -> str:
     return "locked" if meta.get("locked") else "plain"
 
 
-def grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+def grade_id(cell):
+    """The cell's grade_id as written (a str in a valid notebook; anything in a student's)."""
+    return nbgrader_metadata(cell).get("grade_id")
 
 
 def written_answer(cell) -> bool:
@@ -53,7 +61,11 @@ def written_answer(cell) -> bool:
 
 
 def points(cell) -> float:
-    return float(cell.get("metadata", {}).get("nbgrader", {}).get("points", 0))
+    """The cell's points; ValueError if they are not a finite number >= 0."""
+    value = nbgrader_metadata(cell).get("points", 0)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+        raise ValueError(f"'points' must be a number >= 0, got {value!r}.")
+    return float(value)
 
 
 def _regions(source: str, begin: str, end: str, where: str) -> list[tuple[int, int]]:
@@ -95,7 +107,7 @@ def _replace_regions(source: str, begin: str, end: str, replacement: str | None,
 
 def describe(cell, index: int) -> str:
     gid = grade_id(cell)
-    return f"cell {index}" + (f" ({gid!r})" if gid else "")
+    return f"cell {index}" + (f" ({gid!r})" if isinstance(gid, str) and gid else "")
 
 
 def validate(nb, name: str = "notebook") -> None:
@@ -104,8 +116,14 @@ def validate(nb, name: str = "notebook") -> None:
     for i, cell in enumerate(nb["cells"]):
         where = f"{name}: {describe(cell, i)}"
         r, gid, src = role(cell), grade_id(cell), cell["source"]
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = nbgrader_metadata(cell)
+        if not isinstance(src, str):
+            raise ValueError(f"{where}: its source is not text.")
         if r != "plain":
+            try:
+                points(cell)
+            except ValueError as e:
+                raise ValueError(f"{where}: {e}") from None
             if not gid or not isinstance(gid, str):
                 raise ValueError(f"{where}: an nbgrader {r} cell needs a 'grade_id', a name unique in the lesson "
                                  f"(nbgrader refuses any marked cell without one).")
@@ -208,3 +226,84 @@ def lesson_files(folder) -> list[Path]:
     folder = Path(folder)
     return sorted(p.relative_to(folder) for p in folder.rglob("*")
                   if p.is_file() and not SKIP & set(p.relative_to(folder).parts))
+
+
+def _parse(source: str):
+    text = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    return ast.parse(text)
+
+
+def names_read(source: str) -> set[str]:
+    """Every name a cell reads, in any scope (a function body's globals included)."""
+    return {node.id for node in ast.walk(_parse(source)) if isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)}
+
+
+# Methods of arrays, numbers, strings and containers that never change their object.
+PURE_METHODS = frozenset(
+    "copy sum mean std var min max argmin argmax cumsum cumprod prod reshape ravel flatten astype dot item "
+    "tolist round clip conj conjugate transpose squeeze nonzero any all trace diagonal real imag view "
+    "keys values items get count index format startswith endswith split join strip lower upper replace "
+    "evalf subs simplify expand factor diff doit free_symbols as_numer_denom".split())
+
+
+def names_changed(source: str) -> set[str]:
+    """Names whose objects a cell may change in place: method-call receivers (``rng.normal()``,
+    ``x.append``, but not ``x.copy()``: PURE_METHODS), targets of item or attribute assignment and of
+    augmented assignment."""
+    changed = set()
+
+    def base(node):
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    for node in ast.walk(_parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr not in PURE_METHODS:
+            changed.add(base(node.func.value))
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            for target in getattr(node, "targets", None) or [node.target]:
+                if isinstance(target, (ast.Attribute, ast.Subscript)):
+                    changed.add(base(target))
+    return changed - {None}
+
+
+def grader_cells(nb) -> set[int]:
+    """Indexes of the ordinary code cells the grader must run beside the student's kernel for the tests.
+
+    A backward pass from the test cells: a cell is kept when it binds or changes a name that a kept cell
+    (or a test) reads later; answer cells' names come from the student's kernel. Cells that only draw,
+    print or compute what no test reads are skipped. A cell that cannot be parsed, or that touches
+    global random state or the working folder (``np.random.`` but for ``default_rng``, ``random.``,
+    ``os.chdir``), is always kept. Calls on imported modules (``np.array``) are not taken as changes.
+    """
+    modules = set()                                  # calling np.array() does not change np
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            try:
+                modules |= set(defined_names(cell["source"])) - set(defined_names(cell["source"], imports=False))
+            except SyntaxError:
+                pass
+    global_state = re.compile(r"\b(np\.random|random)\.(?!default_rng\b)|\bos\.chdir\b|\bseed\(")
+    live, keep = set(), set()
+    for i in range(len(nb["cells"]) - 1, -1, -1):
+        cell = nb["cells"][i]
+        if cell["cell_type"] != "code":
+            continue
+        r, src = role(cell), cell["source"]
+        try:
+            reads, bound = names_read(src), set(defined_names(src))
+            changed = names_changed(src) - modules
+        except SyntaxError:
+            if r not in ("answer", "tests"):
+                keep.add(i)
+            continue
+        if r == "tests":
+            live |= reads
+        elif r == "answer":
+            live -= set(defined_names(src, imports=False))
+        elif (bound | changed) & live or global_state.search(src):
+            keep.add(i)
+            live = (live - (bound - changed)) | reads | changed
+    return keep

@@ -1,7 +1,8 @@
 """The student's kernel: a fresh IPython shell in its own limited process, driven over a pipe.
 
 Grading runs a submission's code here and nowhere else. :func:`start_kernel` launches
-``python -m optcourse.course.sandbox`` with
+``python -m optcourse.course.sandbox`` inside a bubblewrap jail (:mod:`optcourse.course.isolation`:
+own namespaces, own uid, read-only system, nothing of the grader's visible) with
 
 * a working directory of its own and a clean environment (no variable of the grader's is inherited:
   only PATH, HOME, locale, PYTHONPATH to this package and single-threaded BLAS);
@@ -22,7 +23,8 @@ proxies that call back into the grader.
 The grader side is :class:`Kernel`: each request has a deadline; when it passes, the kernel gets
 SIGINT (KeyboardInterrupt, as Jupyter's interrupt button), and if it does not answer within a grace
 period the whole process group is killed. A dead kernel answers every later request with
-:class:`KernelStopped`.
+:class:`KernelStopped`. The kernel's ``sys.stdout`` and ``sys.stderr`` are one object for its whole life
+(:class:`_Router`), so a student's thread printing while a request starts cannot crash it.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from ..threads import VARIABLES as BLAS_VARIABLES
-from . import wire
+from . import isolation, wire
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 GRACE = 2.0                      # seconds a kernel has to answer an interrupt before it is killed
@@ -81,6 +83,26 @@ class _CappedWriter(io.TextIOBase):
                                       if self.dropped else "")
 
 
+class _Router(io.TextIOBase):
+    """The kernel's one ``sys.stdout``/``sys.stderr`` for its whole life; it forwards to the current target.
+
+    Swapping ``sys.stdout`` itself while a student's thread prints crashes CPython 3.11 (the thread
+    holds a borrowed reference to the old stream); changing where this one object writes cannot.
+    """
+
+    def __init__(self):
+        self.target = _CappedWriter(0)
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        return self.target.write(s)
+
+    def flush(self):
+        pass
+
+
 class _GraderObject:
     """In the student's kernel: an object of the grader's (e.g. a test's lambda), reached by calls."""
 
@@ -118,6 +140,8 @@ class _Server:
         self.rfd, self.wfd = rfd, wfd
         self.objects, self.ids = {}, {}                  # reference number <-> object (kept alive)
         self.shared, self.shared_ids, self.sent = {}, {}, {}
+        self.stream = _Router()
+        sys.stdout = sys.stderr = self.stream
 
     # -- values out
     def keep(self, x):
@@ -177,15 +201,14 @@ class _Server:
         """Run fn(*args) as the student's code: interruptible, with its output captured or dropped."""
         while signal.SIGINT in signal.sigpending():      # an interrupt meant for an earlier request
             signal.sigtimedwait([signal.SIGINT], 0)
-        out = capture if capture is not None else _CappedWriter(0)
-        saved = sys.stdout, sys.stderr
-        sys.stdout = sys.stderr = out
+        saved = self.stream.target
+        self.stream.target = capture if capture is not None else _CappedWriter(0)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
         try:
             return fn(*args)
         finally:
             signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGINT])
-            sys.stdout, sys.stderr = saved
+            self.stream.target = saved
 
     def callback(self, cid, attr, args, kwargs):
         signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGINT])
@@ -259,6 +282,11 @@ def _error(e) -> dict:
 
 def main(argv):
     rfd, wfd = int(argv[0]), int(argv[1])
+    seed, mpl = Path(isolation.SEED_MOUNT), os.environ.get("MPLCONFIGDIR")
+    if mpl and seed.is_dir():                             # the warm font cache, into the jail's own home
+        import shutil
+        shutil.copytree(seed, mpl, dirs_exist_ok=True)
+    sys.path.insert(0, os.getcwd())                       # as in Jupyter: the lesson's selfcheck.py imports
     signal.signal(signal.SIGINT, signal.default_int_handler)   # even if the grader was started ignoring it
     signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGINT])
     _Server(rfd, wfd).serve()
@@ -267,20 +295,22 @@ def main(argv):
 
 # ===================================================== grader side ===================================
 
-def clean_environment(workdir: str) -> dict:
+def clean_environment(workdir: str, tmp: str | None = None, package_root: str = PACKAGE_ROOT) -> dict:
     """The whole environment of a student's kernel: nothing inherited from the grader."""
     return {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-        "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-        "PYTHONPATH": PACKAGE_ROOT, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
+        "HOME": workdir, "TMPDIR": tmp or workdir, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+        "PYTHONPATH": package_root, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg", "MPLCONFIGDIR": os.path.join(workdir, ".matplotlib"),
         "IPYTHONDIR": os.path.join(workdir, ".ipython"),
         **{name: "1" for name in BLAS_VARIABLES},
     }
 
 
-def _limits(memory: int, cpu_seconds: int, file_bytes: int):
+def _limits(memory: int, cpu_seconds: int, file_bytes: int, processes: int | None = None):
     def apply():                                          # runs in the child, before exec
+        if processes is not None:                         # counted per uid: the jail's own uid
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 2))
         resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
@@ -296,20 +326,27 @@ def _limits(memory: int, cpu_seconds: int, file_bytes: int):
 
 
 def start_kernel(workdir: str, log_path: str, *, memory: int, cpu_seconds: int, file_bytes: int,
-                 deadline: float) -> "Kernel":
-    """Launch a student's kernel in ``workdir`` with the given limits; ``deadline`` is time.monotonic()
-    by which the whole notebook must be done."""
+                 deadline: float, jail: "isolation.Jail | None" = None) -> "Kernel":
+    """Launch a student's kernel with the given limits; ``deadline`` is time.monotonic() by which the
+    whole notebook must be done. With a ``jail`` it runs in bubblewrap (:mod:`.isolation`) and
+    ``workdir`` is not used; without one, in ``workdir`` as the grader's own user (unsafe)."""
     to_child_r, to_child_w = os.pipe()
     from_child_r, from_child_w = os.pipe()
+    argv = [sys.executable, "-s", "-P", "-m", "optcourse.course.sandbox", str(to_child_r), str(from_child_w)]
+    if jail is not None:
+        argv = isolation.command(jail, argv)
+        env = clean_environment(isolation.HOME, "/tmp", isolation.PACKAGE_MOUNT)
+        processes = jail.processes if jail.uid is not None else None
+    else:
+        env, processes = clean_environment(workdir), None
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-s", "-m", "optcourse.course.sandbox", str(to_child_r), str(from_child_w)],
-            cwd=workdir, env=clean_environment(workdir), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            argv, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
             pass_fds=(to_child_r, from_child_w), start_new_session=True,
-            preexec_fn=_limits(memory, cpu_seconds, file_bytes))
+            preexec_fn=_limits(memory, cpu_seconds, file_bytes, processes))
     os.close(to_child_r)
     os.close(from_child_w)
-    return Kernel(proc, to_child_w, from_child_r, deadline)
+    return Kernel(proc, to_child_w, from_child_r, deadline, jailed=jail is not None)
 
 
 class RemoteObject:
@@ -366,8 +403,8 @@ class RemoteObject:
 class Kernel:
     """The grader's handle on a student's kernel. Requests raise :class:`KernelStopped` once it died."""
 
-    def __init__(self, proc, wfd, rfd, deadline):
-        self.proc, self.wfd, self.rfd = proc, wfd, rfd
+    def __init__(self, proc, wfd, rfd, deadline, jailed=False):
+        self.proc, self.wfd, self.rfd, self.jailed = proc, wfd, rfd, jailed
         self.notebook_deadline = deadline
         self.cell_deadline = deadline
         self.stopped = None                       # why the kernel is gone, once it is
@@ -410,13 +447,17 @@ class Kernel:
             proxy = self.proxies[rid] = RemoteObject(self, rid, type_name)
         return proxy
 
-    def _decode(self, tree):
-        return wire.decode(tree, self._ref, lambda vid: self.shared[vid])
+    def _decode(self, tree, deadline=None):
+        """Plain data from the kernel's tree, decoding for at most GRACE seconds past ``deadline``."""
+        return wire.decode(tree, self._ref, lambda vid: self.shared[vid],
+                           None if deadline is None else deadline + GRACE)
 
-    def _apply_sync(self, sync):
-        for vid, tree in (sync or {}).items():
+    def _apply_sync(self, sync, deadline=None):
+        if not isinstance(sync, dict):
+            return
+        for vid, tree in sync.items():
             target = self.shared.get(int(vid))
-            new = self._decode(tree)
+            new = self._decode(tree, deadline)
             if target is not None and isinstance(new, np.ndarray) and new.shape == target.shape \
                     and target.flags.writeable:
                 target[...] = new
@@ -448,15 +489,15 @@ class Kernel:
             if reply.get("op") == "callback":
                 self._serve_callback(reply, deadline)
                 continue
-            self._apply_sync(reply.get("sync"))
+            self._apply_sync(reply.get("sync"), deadline)
             if "error" in reply:
-                raise _student_exception(reply["error"])
-            return self._decode(reply["reply"])
+                raise _student_exception(reply["error"] if isinstance(reply["error"], dict) else {})
+            return self._decode(reply["reply"], deadline)
 
     def _serve_callback(self, m, deadline):
         try:
             target = self.grader_objects[int(m["id"])]
-            args, kwargs = self._decode(m["args"]), self._decode(m["kwargs"])
+            args, kwargs = self._decode(m["args"], deadline), self._decode(m["kwargs"], deadline)
             if m.get("attr") is not None:
                 answer = {"reply": getattr(target, str(m["attr"]))}
             else:
@@ -472,7 +513,10 @@ class Kernel:
         self.timed_out = True
         which = "cell" if self.cell_deadline <= self.notebook_deadline else "notebook"
         if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGINT)
+            try:
+                os.kill(self._kernel_pid(), signal.SIGINT)
+            except ProcessLookupError:
+                pass
             grace = time.monotonic() + GRACE
             try:
                 while True:
@@ -491,11 +535,33 @@ class Kernel:
             raise KernelTimeout(self.stopped)
         raise KernelTimeout(f"the {which} ran out of time and was interrupted")
 
+    def _kernel_pid(self) -> int:
+        """The kernel's own process: in a jail, the first one below bwrap that runs this module."""
+        if not self.jailed:
+            return self.proc.pid
+        if getattr(self, "_pid", None) is None:
+            queue = [self.proc.pid]
+            while queue:
+                pid = queue.pop(0)
+                try:
+                    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                except OSError:
+                    continue
+                if cmdline[0] == os.fsencode(sys.executable) and b"optcourse.course.sandbox" in cmdline:
+                    self._pid = pid
+                    break
+                queue += _child_pids(pid)
+            else:
+                return self.proc.pid
+        return self._pid
+
     def _exit_reason(self):
         try:
             code = self.proc.wait(timeout=1)
         except subprocess.TimeoutExpired:
             return None
+        if self.jailed and code > 128:                   # bwrap reports its child's signal as 128 + n
+            code = 128 - code
         if code < 0:
             name = signal.Signals(-code).name
             return {"SIGXCPU": "it used up its CPU time", "SIGKILL": "it was killed"}.get(name, f"signal {name}")
@@ -533,6 +599,16 @@ class Kernel:
             except (wire.Timeout, wire.ProtocolError, OSError):
                 pass
             self.kill("closed")
+
+
+def _child_pids(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
 
 
 def _local_to_grader(obj) -> bool:

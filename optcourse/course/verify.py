@@ -24,8 +24,12 @@ custom exception handlers, exit, ``os._exit``, writing result files) happens whe
 object whose ``==`` is always true cannot cross the pipe (it becomes a proxy compared by identity).
 The verifier reports its results on a pipe to the grader, not in a file.
 
-The student's code runs with the grader's user id, so the limits above stop runaway code, not a
-student who attacks other processes of that user; for that, run ``optcourse grade`` in a container.
+The kernel runs in a bubblewrap jail (:mod:`optcourse.course.isolation`) under a uid of its own: it
+cannot see this process, its folder (which is on this process's ``sys.path``), the lesson, the output
+folder or other students. What it sends back is decoded with bounds on size and time, and only the
+fields a reply may have are kept. Each cell has an alarm (SIGALRM, default action: the process ends)
+that stops this verifier if the instructor's tests on the student's values run far past the cell's
+time; the grader then scores the submission 0 with a note.
 """
 from __future__ import annotations
 
@@ -39,8 +43,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import isolation, sandbox, wire
 from . import notebook as nbk
-from . import sandbox
+
+ALARM_SLACK = 15.0             # seconds a cell may run in this process beyond the cell limit
 
 
 def _become_subreaper() -> None:
@@ -102,6 +108,21 @@ def _failure(error, hidden: bool) -> dict:
     return failure
 
 
+def _reply_fields(reply) -> dict:
+    """The fields a kernel's reply to ``run`` may set, checked; nothing else it sends is kept."""
+    if not isinstance(reply, dict):
+        return {"ok": False, "output": "", "error": {"type": "BadReply", "message": "the kernel's reply was refused"}}
+    error = reply.get("error")
+    if isinstance(error, dict):
+        error = {"type": str(error.get("type", "Exception"))[:100], "message": str(error.get("message", ""))[:wire.MAX_TEXT],
+                 "before_exec": error.get("before_exec") is True}
+    else:
+        error = None
+    output = reply.get("output")
+    return {"ok": reply.get("ok") is True and error is None,
+            "output": output[:sandbox.MAX_OUTPUT + 200] if isinstance(output, str) else "", "error": error}
+
+
 def grade_notebook(job: dict) -> dict:
     source = json.loads(job["notebook"])               # a notebook already read by nbformat
     nbk.validate(source, "instructor notebook")
@@ -116,15 +137,22 @@ def grade_notebook(job: dict) -> dict:
     if mpl and Path(mpl).is_dir():                     # a warm font cache saves each kernel a second
         shutil.copytree(mpl, student_dir / ".matplotlib", dirs_exist_ok=True)
 
-    shell = sandbox.grading_shell()
-    os.chdir(grader_dir)
-    sys.path.insert(0, str(grader_dir))
-
+    jail, lease = None, None
+    if job.get("isolation") is not None:
+        if os.getuid() == 0:
+            lease = isolation.UidLease()
+        jail = isolation.Jail(support=job["isolation"].get("support"), seed=job["isolation"].get("seed"),
+                              uid=lease.uid if lease else None)
     start = time.monotonic()
     kernel = sandbox.start_kernel(
         str(student_dir), str(scratch / "kernel.log"), memory=int(limits["memory"]),
         cpu_seconds=int(limits["notebook_timeout"]) + 5, file_bytes=int(limits["output"]),
-        deadline=start + float(limits["notebook_timeout"]))
+        deadline=start + float(limits["notebook_timeout"]), jail=jail)
+    shell = sandbox.grading_shell()                    # imported while the kernel starts
+    os.chdir(grader_dir)
+    sys.path.insert(0, str(grader_dir))
+    needed = nbk.grader_cells(source)                  # the cells the tests depend on
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
     answers, tests, cell_errors, hidden_ran = {}, {}, [], False
     try:
         for i, cell in enumerate(source["cells"]):
@@ -132,13 +160,14 @@ def grade_notebook(job: dict) -> dict:
                 continue
             role, gid = nbk.role(cell), nbk.grade_id(cell)
             kernel.cell_deadline = time.monotonic() + float(limits["cell_timeout"])
+            signal.setitimer(signal.ITIMER_REAL, 2 * float(limits["cell_timeout"]) + ALARM_SLACK)
             kernel.timed_out = False
             if role == "answer":
                 submitted = job["answers"].get(gid)
                 code = submitted if submitted is not None else nbk.student_source(cell)
                 record = answers[gid] = {"submitted": submitted is not None, "after_hidden_tests": hidden_ran}
                 try:
-                    record.update(kernel.run(code))
+                    record.update(_reply_fields(kernel.run(code)))
                 except sandbox.KernelStopped as e:     # an answer that did not finish earns nothing
                     record.update(ok=False, output="", finished=False, error={
                         "type": "Timeout" if isinstance(e, sandbox.KernelTimeout) else "KernelStopped",
@@ -161,6 +190,7 @@ def grade_notebook(job: dict) -> dict:
                         error = sandbox.KernelTimeout("the cell ran out of time")
                     if error is not None:
                         failure = _failure(error, hidden)
+                        failure["after_hidden_tests"] = hidden_ran and not hidden
                         break
                 tests[gid] = {"max": nbk.points(cell), "passed": failure is None,
                               "points": nbk.points(cell) if failure is None else 0.0, "failure": failure}
@@ -171,13 +201,18 @@ def grade_notebook(job: dict) -> dict:
                         cell_errors.append({"cell": i, "where": "student kernel", **(reply.get("error") or {})})
                 except sandbox.KernelStopped:
                     pass
+                if i not in needed:
+                    continue
                 result = shell.run_cell(cell["source"], store_history=False, silent=True)
                 error = result.error_before_exec or result.error_in_exec
                 if error is not None and not isinstance(error, sandbox.KernelStopped):
                     cell_errors.append({"cell": i, "where": "grader", "type": type(error).__name__})
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         kernel.close()
         kill_descendants()
+        if lease:
+            lease.release()
         shutil.rmtree(scratch, ignore_errors=True)
     stopped = kernel.stopped if kernel.stopped != "closed" else None
     return {"tests": tests, "answers": answers, "kernel_stopped": stopped, "cell_errors": cell_errors}

