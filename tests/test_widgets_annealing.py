@@ -11,7 +11,7 @@ from optcourse.beyond.heuristics import annealing_chain, simulated_annealing
 from optcourse.landscapes.surfaces import rastrigin
 from optcourse.widgets.annealing import AnnealingWidget
 
-SEEDS = range(10)
+SEEDS = range(21)                    # the seeds the widget's slider offers
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +56,11 @@ def test_defaults_show_what_the_lesson_says():
     widget.cooling_control.value = 0.98                      # cooled fast: frozen early
     assert "not in" in widget.status.value
     widget.cooling_control.value = 0.998
-    # Not one seed: hot and slow reaches the basin in most of them, cold and fast-cooled in almost none.
+    # Not one seed: what lesson 10 (cell beyond-07) says of the slider's 21 seeds.
     hot, cold, fast = successes(), successes(t0=0.001), successes(cooling=0.98)
-    assert hot >= 6 and cold == 0 and fast <= 2, (hot, cold, fast)
-    # With a long step the proposals jump between wells: even a cold chain gets there.
-    assert successes(t0=0.001, step_size=0.5) >= 7
+    assert hot > len(SEEDS) / 2 and cold == 0 and fast <= 3, (hot, cold, fast)   # "most", "none of the 21"
+    # With a long step the proposals jump between wells: even a cold chain gets there ("almost every seed").
+    assert successes(t0=0.001, step_size=0.5) >= len(SEEDS) - 3
 
 
 def test_every_curve_stays_inside_its_axes_and_nothing_unseen_is_listed(widget):
