@@ -175,14 +175,15 @@ CASES = [
          [Control("slider", "Newton-Schulz steps k"),
           Control("dropdown", "iteration", choices=("cubic Newton-Schulz (1.5, -0.5, 0)",
                                                     "Muon's quintic (3.4445, -4.7750, 2.0315)"))]),
-    Case("PlaygroundHeldOut", "09", "from optcourse.landscapes.surfaces import random_surface\n"
+    Case("PlaygroundHeldOut", "09", "import dataclasses\n"
+         "from optcourse.landscapes.surfaces import random_surface\n"
          "from optcourse.widgets import Playground\n"
-         'Playground("held-out seed 100", ["Momentum", "Adam", "Lion"],\n'
-         '           surfaces={f"held-out seed {seed}": (lambda seed=seed: random_surface(seed)) '
-         "for seed in (100, 101, 102)})",
+         'Playground("held-out seed 100, zoomed", ["Momentum", "Adam", "Lion"],\n'
+         '           surfaces={"held-out seed 100, zoomed": lambda: dataclasses.replace(random_surface(100), '
+         "bounds=((-1.5, 2.5), (-2.2, 1.3)))})",
          [Control("slider", "start x", "PageUp")]),
     Case("Annealing", "10", "from optcourse.widgets.annealing import AnnealingWidget\n"
-         "AnnealingWidget(t0=10.0, cooling=0.998, step_size=0.5, seed=0, dpi=72)",
+         "AnnealingWidget(t0=10.0, cooling=0.998, step_size=0.3, seed=0, dpi=72)",
          [Control("slider", "seed"), Control("slider", "T0")]),
 ]
 

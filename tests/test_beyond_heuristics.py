@@ -4,8 +4,9 @@ from itertools import permutations
 import numpy as np
 import pytest
 
-from optcourse.beyond.heuristics import (ant_colony_tsp, genetic_algorithm, metropolis_accept, particle_swarm,
-                                  rastrigin_nd, simulated_annealing, tour_length)
+from optcourse.beyond.heuristics import (annealing_chain, ant_colony_tsp, best_of_chain, genetic_algorithm,
+                                         metropolis_accept, particle_swarm, rastrigin_nd, simulated_annealing,
+                                         temperatures, tour_length)
 from optcourse.landscapes.surfaces import rastrigin
 
 BOX = [(-5.12, 5.12)] * 2
@@ -59,6 +60,36 @@ def test_searches_are_seeded_and_stay_in_the_box():
 def test_zero_temperature_annealing_only_descends():
     result = simulated_annealing(rastrigin_nd, [0.9, 0.1], t0=1e-12, steps=500, step_size=0.05, seed=0)
     assert np.linalg.norm(result.x - [0.99496, 0.0]) < 0.05    # stuck in the local minimum it started in
+
+
+def test_geometric_schedule_closed_form():
+    np.testing.assert_allclose(temperatures(10.0, 0.9, 4), [10.0, 9.0, 8.1, 7.29], rtol=1e-14)
+    np.testing.assert_array_equal(temperatures(2.0, 1.0, 3), [2.0, 2.0, 2.0])   # c = 1: no cooling
+
+
+def test_annealing_chain_moves_only_by_metropolis_and_its_best_is_the_search_result():
+    states, values = annealing_chain(rastrigin_nd, [3.2, -2.7], steps=400, t0=5.0, cooling=0.99,
+                                     step_size=0.3, bounds=BOX, seed=4)
+    assert states.shape == (401, 2) and values.shape == (401,)
+    np.testing.assert_allclose(values, rastrigin_nd(states), rtol=1e-12)
+    np.testing.assert_array_equal(states[0], [3.2, -2.7])
+    moved = np.any(states[1:] != states[:-1], axis=1)
+    assert moved.any() and not moved.all()                    # some proposals rejected, some accepted
+    assert np.any(np.diff(values)[moved] > 0)                 # warm: it did climb at least once
+    result = simulated_annealing(rastrigin_nd, [3.2, -2.7], steps=400, t0=5.0, cooling=0.99, step_size=0.3,
+                                 bounds=BOX, seed=4)
+    i = int(np.argmin(values))
+    np.testing.assert_array_equal(result.x, states[i])
+    assert result.f == values.min() and result.evaluations == 401
+    np.testing.assert_array_equal(result.history, np.minimum.accumulate(values))
+
+
+def test_cold_chain_never_climbs_and_best_of_chain_takes_the_first_of_equal_values():
+    _, values = annealing_chain(rastrigin_nd, [3.2, -2.7], steps=300, t0=1e-9, step_size=0.3, seed=1)
+    assert np.all(np.diff(values) <= 0)
+    best = best_of_chain(np.array([[0.0, 1.0], [2.0, 2.0], [3.0, 3.0]]), np.array([5.0, 1.0, 1.0]))
+    np.testing.assert_array_equal(best.x, [2.0, 2.0])
+    np.testing.assert_array_equal(best.history, [5.0, 1.0, 1.0])
 
 
 def test_ant_colony_finds_the_brute_force_tour():

@@ -120,3 +120,16 @@ def test_display_carries_a_static_png_for_places_without_widgets(playground):
     assert image.format == "PNG" and image.size == (880, int(4.2 * 88))
     assert base64.b64decode(bundle["image/png"]) == playground.live.image.value
     assert "JupyterLab" in bundle["text/plain"]
+
+
+def test_the_legend_sits_beside_the_loss_axes_and_inside_the_figure(playground):
+    """A legend inside the loss axes covered curves (lessons 05 and 09): it stands on their right."""
+    playground.png()
+    renderer = playground.figure.canvas.get_renderer()
+    legend = playground.ax_loss.get_legend().get_window_extent(renderer)
+    axes = playground.ax_loss.get_window_extent(renderer)
+    figure = playground.figure.bbox
+    assert legend.x0 >= axes.x1                                   # nothing plotted under it
+    assert legend.x1 <= figure.x1 and legend.y0 >= figure.y0      # and not cut off
+    texts = [t.get_text() for t in playground.ax_loss.get_legend().get_texts()]
+    assert set(playground.selected) <= set(texts)

@@ -53,35 +53,56 @@ def metropolis_accept(delta: float, temperature: float, u: float) -> bool:
     return bool(delta <= 0 or u < np.exp(-delta / temperature))
 
 
-def simulated_annealing(f: Callable, x0, *, steps: int = 3000, t0: float = 10.0, cooling: float = 0.998,
-                        step_size: float = 0.5, bounds=None, seed: int = 0) -> SearchResult:
-    r"""Simulated annealing with Gaussian proposals and geometric cooling.
+def temperatures(t0: float, cooling: float, steps: int) -> np.ndarray:
+    r"""Geometric cooling: :math:`T_k = T_0 c^k` for k = 0, ..., steps - 1 (step k judges its proposal
+    at :math:`T_k`)."""
+    return t0 * cooling ** np.arange(steps)
 
-    At step k: propose :math:`x' = x + \sigma\,\xi`, :math:`\xi \sim N(0, I)`; accept it with
-    Metropolis's rule at temperature :math:`T_k = T_0 c^k`. Hot, it climbs out of local minima; cold,
-    it only descends. Kirkpatrick, Gelatt, Vecchi, *Optimization by simulated annealing*, Science 1983.
 
-    Example:
-        >>> simulated_annealing(rastrigin_nd, [3.2, -2.7], seed=1).evaluations
-        3001
+def annealing_chain(f: Callable, x0, *, steps: int = 3000, t0: float = 10.0, cooling: float = 0.998,
+                    step_size: float = 0.5, bounds=None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    r"""The states of a simulated-annealing chain and their values: arrays of shape (steps + 1, d) and
+    (steps + 1,), the start first.
+
+    At step k: propose :math:`x' = x + \sigma\,\xi`, :math:`\xi \sim N(0, I)` (clipped to ``bounds``);
+    move there if Metropolis's rule accepts it at temperature :math:`T_k = T_0 c^k`, else stay. Hot, the
+    chain climbs out of local minima; cold, it only descends. ``f`` is evaluated steps + 1 times.
     """
-    if t0 <= 0 or not 0 < cooling <= 1 or step_size <= 0 or steps < 1:
+    if not t0 > 0 or not 0 < cooling <= 1 or not step_size > 0 or steps < 1:
         raise ValueError("simulated_annealing: need t0 > 0, 0 < cooling <= 1, step_size > 0 and steps >= 1.")
     rng = np.random.default_rng(seed)
     x = np.array(x0, dtype=float)
     low, high = _bounds(bounds) if bounds is not None else (-np.inf, np.inf)
     fx = _evaluate(f, x[None])[0]
-    best_x, best_f, history = x.copy(), fx, [fx]
-    for k in range(steps):
-        temperature = t0 * cooling**k
+    states, values = [x], [fx]
+    for temperature in temperatures(t0, cooling, steps):
         proposal = np.clip(x + step_size * rng.standard_normal(x.shape), low, high)
         f_proposal = _evaluate(f, proposal[None])[0]
         if metropolis_accept(f_proposal - fx, temperature, rng.random()):
             x, fx = proposal, f_proposal
-            if fx < best_f:
-                best_x, best_f = x.copy(), fx
-        history.append(best_f)
-    return SearchResult(best_x, float(best_f), np.array(history), steps + 1)
+        states.append(x)
+        values.append(fx)
+    return np.array(states), np.array(values)
+
+
+def best_of_chain(states, values) -> SearchResult:
+    """The best state of a chain (the first, among equals), as a :class:`SearchResult`."""
+    i = int(np.argmin(values))
+    return SearchResult(np.array(states[i]), float(values[i]), np.minimum.accumulate(values), len(values))
+
+
+def simulated_annealing(f: Callable, x0, *, steps: int = 3000, t0: float = 10.0, cooling: float = 0.998,
+                        step_size: float = 0.5, bounds=None, seed: int = 0) -> SearchResult:
+    r"""Simulated annealing with Gaussian proposals and geometric cooling: the best state of
+    :func:`annealing_chain`. Kirkpatrick, Gelatt, Vecchi, *Optimization by simulated annealing*,
+    Science 1983.
+
+    Example:
+        >>> simulated_annealing(rastrigin_nd, [3.2, -2.7], seed=1).evaluations
+        3001
+    """
+    return best_of_chain(*annealing_chain(f, x0, steps=steps, t0=t0, cooling=cooling, step_size=step_size,
+                                          bounds=bounds, seed=seed))
 
 
 def genetic_algorithm(f: Callable, bounds, *, population: int = 40, generations: int = 75,

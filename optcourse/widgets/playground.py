@@ -114,7 +114,8 @@ class Playground(Experiment):
 
         # -- figure: paths (left), loss (right); one set of artists per optimizer, made once --
         fig = self.figure
-        self.ax_path, self.ax_loss = fixed_axes(fig, [(0.06, 0.12, 0.36, 0.8), (0.50, 0.12, 0.48, 0.8)])
+        # The loss axes leave room on their right for the legend, which then covers no curve.
+        self.ax_path, self.ax_loss = fixed_axes(fig, [(0.06, 0.12, 0.36, 0.8), (0.50, 0.12, 0.35, 0.8)])
         self.ax_loss.set_xlabel("step")
         self.ax_loss.grid(True, color="0.88", linewidth=0.6)
         self.path_lines, self.end_markers, self.loss_lines = {}, {}, {}
@@ -289,8 +290,8 @@ class Playground(Experiment):
         self.ax_loss.autoscale_view()
         round_limits(self.ax_loss)
         handles = [self.start_marker, *([self.minimum_handle] if known else []), *(self.path_lines[n] for n in shown)]
-        self._legend(self.ax_loss, handles, [h.get_label() for h in handles], loc="upper right", fontsize=8,
-                     framealpha=0.9)
+        self._legend(self.ax_loss, handles, [h.get_label() for h in handles], loc="upper left", fontsize=8,
+                     bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         return self._summary(shown, known)
 
     def _summary(self, shown, known) -> str:
