@@ -335,8 +335,10 @@ def run_grid(optimizer, surface, starts, settings, steps: int = 200, *, grad_nor
     ``grad_norm=False`` the runs' ``grad_norm`` is None (one pass over the path fewer).
 
     Example:
-        >>> grid = [{"lr": lr} for lr in (0.01, 0.1, 1.0)]
-        >>> [r.path[-1] for r in run_grid("SGD", "himmelblau", starts, grid)]
+        >>> starts = np.array([[0.0, 0.0], [-1.0, 1.0]])
+        >>> grid = [{"lr": lr} for lr in (0.001, 0.01, 0.1)]
+        >>> [r.diverged.tolist() for r in run_grid("SGD", "himmelblau", starts, grid, steps=100)]
+        [[False, False], [False, False], [True, True]]
     """
     surface = as_surface(surface)
     steps = _steps(steps)
