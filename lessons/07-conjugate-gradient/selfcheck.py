@@ -45,9 +45,11 @@ def _exact_and_orthogonal(answer) -> bool:
     if not (isinstance(answer, tuple) and len(answer) == 2):
         raise AssertionError("pass the pair (alpha_star, g_next)")
     alpha_star, g_next = answer
+    if isinstance(alpha_star, (list, tuple)):
+        raise AssertionError("alpha_star is a list: sp.solve returns a list of solutions; take the "
+                             "expression out of it")
     if not isinstance(alpha_star, sp.Basic):
-        raise AssertionError("alpha_star should be a SymPy expression (what sp.solve returns), not "
-                             f"{type(alpha_star).__name__}")
+        raise AssertionError(f"alpha_star should be a SymPy expression, not {type(alpha_star).__name__}")
     if not isinstance(g_next, sp.MatrixBase) or g_next.shape != (2, 1):
         raise AssertionError("g_next should be a 2 x 1 SymPy Matrix, the gradient at the new point")
     names = {s.name for s in alpha_star.free_symbols} | {s.name for s in g_next.free_symbols}
@@ -62,7 +64,13 @@ def _exact_and_orthogonal(answer) -> bool:
         raise AssertionError("alpha_star is not the step that minimises f along -grad f (checked at one "
                              "point with numbers for a11, ..., b2)")
     new = np.array([float(_at(e, values)) for e in g_next])
-    return bool(np.allclose(new, A @ (x - alpha * g) - b, rtol=1e-9, atol=1e-12))
+    if np.allclose(new, g, rtol=1e-9, atol=1e-12):
+        raise AssertionError("g_next equals the gradient at the old point x: evaluate the gradient at the "
+                             "new point x - alpha_star grad f")
+    if not np.allclose(new, A @ (x - alpha * g) - b, rtol=1e-9, atol=1e-12):
+        raise AssertionError("g_next differs from the gradient at x - alpha_star grad f (checked at one point "
+                             "with numbers for a11, ..., b2); substitute both coordinates at once")
+    return True
 
 
 check.add("orthogonal-gradients",
@@ -119,9 +127,40 @@ def _cg_inputs():
             (A5, rng.normal(size=5), rng.normal(size=5), 1e-8)]
 
 
+def _cg_stopping_rules(cg_iterates) -> bool:
+    """The stopping rules on public systems: tested before an iteration, relative to ||b||, and up to 2n."""
+    A = spd_matrix(np.linspace(1.0, 4.0, 6), seed=79)
+    b = np.random.default_rng(79).normal(size=6)
+    x_star = np.linalg.solve(A, b)
+    path = np.asarray(cg_iterates(A, b, x_star.copy()))
+    if path.shape != (1, 6):
+        raise AssertionError(f"started at the solution of a 6 x 6 system it returned {path.shape[0]} rows; "
+                             "test the residual before each iteration (expected the start alone)")
+    start = np.ones(6)
+    cg_iterates(A, b, start)
+    if not np.array_equal(start, np.ones(6)):
+        raise AssertionError("it changed x0; work on a copy")
+    A = spd_matrix(np.geomspace(1.0, 20.0, 10), seed=79)
+    small = 1e-9 * np.random.default_rng(79).normal(size=10)     # b of norm about 3e-9
+    path = np.asarray(cg_iterates(A, small, np.zeros(10), tol=1e-10))
+    want = linear_cg(A, small, tol=1e-10).path
+    if path.shape != want.shape:
+        raise AssertionError(f"with b of norm {np.linalg.norm(small):.1e}, it stopped after {path.shape[0] - 1} "
+                             f"iterations, too {'early' if path.shape[0] < want.shape[0] else 'late'}: "
+                             "the tolerance is relative to ||b||")
+    hard = spd_matrix(np.geomspace(1.0, 1e6, 12), seed=80)   # rounding: CG needs more than n steps here
+    path = np.asarray(cg_iterates(hard, np.random.default_rng(81).normal(size=12), np.zeros(12), tol=1e-12))
+    if not 12 + 1 < len(path) <= 2 * 12 + 1:
+        raise AssertionError(f"on a 12 x 12 system with condition number 1e6 it returned {len(path)} rows; "
+                             "in floating point CG needs more than n iterations there: stop after 2n, not n")
+    return True
+
+
 check.add("linear-cg",
           satisfies(callable, "a function cg_iterates(A, b, x0, tol=1e-10)"),
           function(inputs=_cg_inputs(), reference=_library_path, rtol=1e-7, atol=1e-9),
+          satisfies(_cg_stopping_rules, "the stopping rules: ||r|| <= tol ||b|| tested before each iteration, "
+                                        "at most 2n iterations"),
           hint="Keep x, r = b - A x, p and r'r. Each iteration: one product A p, then alpha, x, r, beta "
                "and p in that order. Store x_0 first and every new x after it; test ||r|| <= tol ||b|| "
                "before each iteration; return np.array of the stored points.")
@@ -141,7 +180,9 @@ def _measured_steps(eigenvalues, weights):
 def _steps_inputs():
     rng = np.random.default_rng(78)
     spread = rng.permutation(np.repeat([1.0, 2.5, 6.0], [4, 3, 5]))
-    return [("12 eigenvalues in three groups, b touching all", spread, rng.normal(size=12)),
+    return [("eigenvalues 2, 2 (1 + 1e-11) and 5: within 1e-8 of each other counts once",
+             np.array([2.0, 2.0 * (1 + 1e-11), 5.0, 5.0]), np.ones(4)),
+            ("12 eigenvalues in three groups, b touching all", spread, rng.normal(size=12)),
             ("10 distinct eigenvalues, b touching three", np.linspace(1.0, 4.0, 10),
              np.array([0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, -1.0]))]
 
@@ -150,8 +191,9 @@ def _counts_like_cg(predicted_cg_steps) -> bool:
     """The same count as optcourse's CG on each test system (no number is shown either way)."""
     for words, eigenvalues, weights in _steps_inputs():
         got = predicted_cg_steps(eigenvalues.copy(), weights.copy())
-        if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
-            raise AssertionError(f"it returned {got!r}; return a whole number (an int)")
+        if type(got) is not int:
+            raise AssertionError(f"it returned {type(got).__name__} {got!r}; return a Python int "
+                                 "(int(...) turns a NumPy integer into one)")
         if got != _measured_steps(eigenvalues, weights):
             raise AssertionError(f"for {words}, CG needs a different number of iterations than your "
                                  f"function predicts")
