@@ -80,39 +80,69 @@ def adadelta_first_step(g, rho=0.9, eps=1e-6, lr=1.0):
     })
 
 
-def test_first_moment_correction_rejects(lesson):
-    lesson.assert_rejected("first-moment-correction", {
-        "the sum left unevaluated": """
-m_expected = sp.Sum((1 - beta1) * beta1 ** (t - k) * mu_symbol, (k, 1, t))
-m_correction = 1 - beta1**t""",
-        "the correction of the second moment's form, with t + 1": """
-m_expected = mu_symbol * (1 - beta1 ** (t + 1))
-m_correction = 1 - beta1 ** (t + 1)""",
-        "forgot the 1 - beta1 factor": """
-m_expected = sp.simplify(sp.Sum(beta1 ** (t - k) * mu_symbol, (k, 1, t)).doit())
-m_correction = sp.simplify(m_expected / mu_symbol)""",
-        "beta1**t instead of 1 - beta1**t": """
-m_expected = mu_symbol * beta1**t
-m_correction = beta1**t""",
-        "the correction inverted": """
-m_expected = mu_symbol * (1 - beta1**t)
-m_correction = 1 / (1 - beta1**t)""",
-        "no bias at all": """
-m_expected = mu_symbol
-m_correction = sp.Integer(1)""",
+SCHEDULE_WRONG = {
+    "Adam's 1 - beta**t with the current momentum": """
+def schedule_correction(betas):
+    betas = np.asarray(betas, dtype=float)
+    return 1 - betas ** np.arange(1, len(betas) + 1)""",
+    "1 - beta_1**t, the first momentum only": """
+def schedule_correction(betas):
+    betas = np.asarray(betas, dtype=float)
+    return 1 - betas[0] ** np.arange(1, len(betas) + 1)""",
+    "the product without 1 - (the missing part itself)": """
+def schedule_correction(betas):
+    return np.cumprod(np.asarray(betas, dtype=float))""",
+    "product up to the previous step (off by one)": """
+def schedule_correction(betas):
+    betas = np.asarray(betas, dtype=float)
+    return 1 - np.concatenate([[1.0], np.cumprod(betas)[:-1]]) * betas[0]""",
+    "the mean momentum so far, to the power t": """
+def schedule_correction(betas):
+    betas = np.asarray(betas, dtype=float)
+    t = np.arange(1, len(betas) + 1)
+    return 1 - (np.cumsum(betas) / t) ** t""",
+    "1 - prod(1 - beta) (the wrong factor kept)": """
+def schedule_correction(betas):
+    return 1 - np.cumprod(1 - np.asarray(betas, dtype=float))""",
+    "a list": """
+def schedule_correction(betas):
+    out, p = [], 1.0
+    for b in betas:
+        p *= b
+        out.append(1 - p)
+    return out""",
+    "the betas overwritten in place": """
+def schedule_correction(betas):
+    np.cumprod(betas, out=betas)
+    return 1 - betas""",
+}
+
+
+def test_schedule_correction_rejects(lesson):
+    lesson.assert_rejected("schedule-correction", SCHEDULE_WRONG)
+
+
+def test_schedule_correction_accepts(lesson):
+    lesson.assert_accepted("schedule-correction", {
+        "the recursion of the means, with mu = 1": """
+def schedule_correction(betas):
+    out, mean = np.zeros(len(betas)), 0.0
+    for i, b in enumerate(betas):
+        mean = b * mean + (1 - b)
+        out[i] = mean
+    return out""",
+        "exp of a cumulative sum of logs, zeros handled": """
+def schedule_correction(betas):
+    with np.errstate(divide="ignore"):
+        return -np.expm1(np.cumsum(np.log(np.asarray(betas, dtype=np.float64))))""",
     })
 
 
-def test_first_moment_correction_accepts(lesson):
-    lesson.assert_accepted("first-moment-correction", {
-        "correction left as m_expected / mu, unsimplified": """
-m_expected = (1 - beta1) * (1 - beta1**t) / (1 - beta1) * mu_symbol
-m_correction = m_expected / mu_symbol""",
-        "own symbols with the lesson's names": """
-b_, t_, mu_ = sp.symbols("beta1 t mu")
-m_expected = mu_ - mu_ * b_**t_
-m_correction = 1 - b_**t_""",
-    })
+def test_schedule_correction_message(lesson):
+    text = " ".join(lesson.message("schedule-correction", SCHEDULE_WRONG[
+        "Adam's 1 - beta**t with the current momentum"]).split())
+    assert "NAdam" in text and "t = 2" in text and ("too large" in text or "too small" in text)
+    assert "cumprod" not in text
 
 
 ADAM_WRONG = {

@@ -52,51 +52,47 @@ check.add("adadelta-first-step",
                "does it.")
 
 
-# -- 3. the first moment's bias correction -----------------------------------------------------------------
+# -- 3. the correction for a momentum that changes from step to step ----------------------------------
 
-def _mean_of_m_by_recursion(beta_value, steps, mean_gradient):
-    """E[m_t] by running m <- beta m + (1 - beta) E[g] from m_0 = 0 (expectation is linear)."""
-    m = 0.0
-    for _ in range(steps):
-        m = beta_value * m + (1 - beta_value) * mean_gradient
-    return m
-
-
-def _by_name(expr, values):
-    return expr.subs({s: values[s.name] for s in expr.free_symbols if s.name in values})
+def _means_of_the_recursion(betas, mean=1.0):
+    """E[m_t] for m_t = beta_t m_(t-1) + (1 - beta_t) g_t from m_0 = 0 with E[g_t] = mean, step by step."""
+    out, m = [], 0.0
+    for beta in betas:
+        m = beta * m + (1 - beta) * mean
+        out.append(m)
+    return np.array(out)
 
 
-def _first_moment_right(answer) -> bool:
-    if not (isinstance(answer, tuple) and len(answer) == 2):
-        raise AssertionError("give the pair (m_expected, m_correction)")
-    expected, correction = answer
-    for name, expr in (("m_expected", expected), ("m_correction", correction)):
-        if not isinstance(expr, sp.Basic):
-            raise AssertionError(f"{name} should be a SymPy expression, got a {type(expr).__name__}")
-        if expr.has(sp.Sum):
-            raise AssertionError(f"{name} still contains a Sum: evaluate it with .doit() and simplify")
-        extra = {s.name for s in expr.free_symbols} - {"beta1", "t", "mu"}
-        if extra:
-            raise AssertionError(f"{name} should only contain beta1, t and mu, but it has {sorted(extra)}")
-    if "mu" in {s.name for s in sp.simplify(correction).free_symbols}:
-        raise AssertionError("m_correction should not depend on mu (after simplifying): it is the same for "
-                             "every gradient mean")
-    for beta_value in (0.5, 0.9, 0.99):
-        for steps in (1, 2, 7, 40):
-            values = {"beta1": beta_value, "t": steps, "mu": 1.7}
-            want = _mean_of_m_by_recursion(beta_value, steps, 1.7)
-            if abs(float(_by_name(expected, values)) - want) > 1e-9 * max(1.0, abs(want)):
-                return False
-            if abs(1.7 / float(_by_name(correction, values)) - 1.7 * 1.7 / want) > 1e-9:
-                return False
+_SCHEDULES = {"a constant momentum 0.9 (5 steps)": np.full(5, 0.9),
+              "NAdam's first 200 momenta": 0.9 * (1 - 0.5 * 0.96 ** (0.004 * np.arange(1, 201))),
+              "momenta (0.6, 0.95, 0, 0.8, 0.3)": np.array([0.6, 0.95, 0.0, 0.8, 0.3]),
+              "8 random momenta in (0.2, 0.99)": np.random.default_rng(50).uniform(0.2, 0.99, size=8)}
+
+
+def _schedule_right(schedule_correction) -> bool:
+    for shown, betas in _SCHEDULES.items():
+        given = betas.copy()
+        got = schedule_correction(given)
+        if not np.array_equal(given, betas):
+            raise AssertionError(f"it changed the betas it was given ({shown}); return a new array")
+        if not (isinstance(got, np.ndarray) and got.shape == betas.shape and got.dtype.kind == "f"):
+            raise AssertionError(f"for {shown} it returned {got!r:.60}; return a float array of the same length")
+        want = _means_of_the_recursion(betas)
+        off = np.flatnonzero(~np.isclose(got, want, rtol=1e-9, atol=1e-14))
+        if off.size:
+            t = off[0] + 1
+            direction = "too large (m_t / c_t would be biased low)" if got[t - 1] > want[t - 1] else \
+                "too small (m_t / c_t would be biased high)"
+            raise AssertionError(f"for {shown} the divisor at step t = {t} is {direction}")
     return True
 
 
-check.add("first-moment-correction",
-          satisfies(_first_moment_right, "(m_expected, m_correction): E[m_t] in closed form and the divisor "
-                                         "that makes it equal mu (compared with the recursion run step by step)"),
-          hint="Unroll: m_t = (1 - beta1) * sum over k = 1..t of beta1**(t - k) * g_k. The expectation of each "
-               "g_k is mu. Build it with sp.Sum(..., (k, 1, t)), then .doit() and sp.simplify.")
+check.add("schedule-correction",
+          satisfies(callable, "a function schedule_correction(betas)"),
+          satisfies(_schedule_right, "the divisors c_t that make m_t / c_t unbiased for the given momenta, "
+                                     "as a new float array (compared with the recursion of the means)"),
+          hint="Take the expectation of the recursion: E[m_t] = beta_t E[m_(t-1)] + (1 - beta_t) mu. How does "
+               "the missing part, mu - E[m_t], change from one step to the next?")
 
 
 # -- 4. one Adam step --------------------------------------------------------------------------------------
