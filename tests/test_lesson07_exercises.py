@@ -180,3 +180,70 @@ def predicted_cg_steps(eigenvalues, weights):
             groups += 1
     return groups""",
     })
+
+
+# -- Exercise 6: preconditioned CG and the Jacobi prediction --------------------------------------------
+
+PCG_RIGHT_BODY = """
+    x = np.zeros(len(b)); r = np.array(b, dtype=float); z = apply_m_inv(r); p = z.copy(); rz = r @ z; k = 0
+    while np.linalg.norm(r) > tol * np.linalg.norm(b):
+        Ap = A @ p; alpha = rz / (p @ Ap); x = x + alpha * p; r = r - alpha * Ap
+        z = apply_m_inv(r); rz, old = r @ z, rz; p = z + (rz / old) * p; k += 1
+    return x, k
+"""
+PCG_SIGNATURE = "def preconditioned_cg(A, b, apply_m_inv, tol=1e-10):"
+PREDICTION = "\njacobi_plate_iterations = 66\n"
+
+
+def pcg(body, prediction=PREDICTION):
+    return PCG_SIGNATURE + body + prediction
+
+
+PCG_WRONG = {
+    "ignores M (plain CG)": pcg("""
+    x = np.zeros(len(b)); r = np.array(b, dtype=float); p = r.copy(); rr = r @ r; k = 0
+    while np.linalg.norm(r) > tol * np.linalg.norm(b):
+        Ap = A @ p; alpha = rr / (p @ Ap); x = x + alpha * p; r = r - alpha * Ap
+        rr, old = r @ r, rr; p = r + (rr / old) * p; k += 1
+    return x, k
+"""),
+    "new direction from r, not z": pcg(PCG_RIGHT_BODY.replace("p = z + (rz / old) * p", "p = r + (rz / old) * p")),
+    "r'r in alpha and beta, z only in the direction": pcg("""
+    x = np.zeros(len(b)); r = np.array(b, dtype=float); p = apply_m_inv(r); rr = r @ r; k = 0
+    while np.linalg.norm(r) > tol * np.linalg.norm(b):
+        Ap = A @ p; alpha = rr / (p @ Ap); x = x + alpha * p; r = r - alpha * Ap
+        rr, old = r @ r, rr; p = apply_m_inv(r) + (rr / old) * p; k += 1
+    return x, k
+"""),
+    "stops on ||z||, the hat residual": pcg(PCG_RIGHT_BODY.replace(
+        "while np.linalg.norm(r) > tol * np.linalg.norm(b):",
+        "while np.linalg.norm(z) > tol * np.linalg.norm(apply_m_inv(np.asarray(b, dtype=float))):")),
+    "iterations as a NumPy integer": pcg(PCG_RIGHT_BODY.replace("return x, k", "return x, np.int64(k)")),
+    "z computed once, from b": pcg(PCG_RIGHT_BODY.replace("z = apply_m_inv(r); rz, old", "rz, old").replace(
+        "rz, old = r @ z, rz", "rz, old = r @ z, rz")),
+    "the Jacobi prediction: fewer iterations": pcg(PCG_RIGHT_BODY, "\njacobi_plate_iterations = 40\n"),
+    "the Jacobi prediction as a float": pcg(PCG_RIGHT_BODY, "\njacobi_plate_iterations = 66.0\n"),
+}
+
+
+def test_preconditioned_cg_rejects(lesson):
+    lesson.assert_rejected("preconditioned-cg", PCG_WRONG)
+
+
+def test_preconditioned_cg_accepts(lesson):
+    lesson.assert_accepted("preconditioned-cg", {
+        "the loop body written out": pcg(PCG_RIGHT_BODY),
+        "in-place updates, r'r by sqrt, the iteration count from a for loop": pcg("""
+    x = np.zeros_like(np.asarray(b, dtype=float)); r = np.asarray(b, dtype=float).copy()
+    z = np.asarray(apply_m_inv(r.copy())); p = z.copy(); rz = float(np.dot(r, z))
+    bound = tol * np.sqrt(np.dot(b, b))
+    for k in range(10 * len(b) + 1):
+        if np.sqrt(np.dot(r, r)) <= bound:
+            return x, k
+        q = A @ p; a = rz / float(np.dot(p, q))
+        x += a * p; r -= a * q
+        z = np.asarray(apply_m_inv(r.copy())); rz_next = float(np.dot(r, z))
+        p *= rz_next / rz; p += z; rz = rz_next
+    return x, k
+""", "\njacobi_plate_iterations = int(np.int64(66))\n"),
+    })

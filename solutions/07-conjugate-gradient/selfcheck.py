@@ -205,3 +205,84 @@ check.add("cg-steps",
           satisfies(_counts_like_cg, "the number of iterations optcourse's linear_cg needs on the same systems"),
           hint="Only eigenvalues whose eigenvector b actually touches (weight not zero) matter, and "
                "equal eigenvalues count once. Return an int.")
+
+
+# -- 6. preconditioned CG, and the Jacobi prediction ---------------------------------------------------
+
+def _pcg_inputs():
+    """(what it is, A, b, M) with M given as a matrix; the check passes r -> M^-1 r only."""
+    rng = np.random.default_rng(60)
+    A1 = spd_matrix([2.0, 3.0, 50.0, 400.0, 900.0, 1000.0], seed=61)
+    scale = np.geomspace(1.0, 100.0, 30)
+    B = rng.normal(size=(30, 30))
+    A2 = scale[:, None] * (B @ B.T / 30 + np.eye(30)) * scale[None, :]
+    blocks = np.zeros_like(A2)                      # M = A's 3 x 3 diagonal blocks: SPD, not diagonal
+    for i in range(0, 30, 3):
+        blocks[i:i + 3, i:i + 3] = A2[i:i + 3, i:i + 3]
+    A3 = spd_matrix(np.linspace(1.0, 20.0, 12), seed=62)
+    return [("a 6 x 6 system with the Jacobi preconditioner", A1, rng.normal(size=6), np.diag(np.diag(A1))),
+            ("a badly scaled 30 x 30 system, M = its 3 x 3 diagonal blocks", A2, rng.normal(size=30), blocks),
+            ("a 12 x 12 system with M = I (plain CG)", A3, rng.normal(size=12), np.eye(12))]
+
+
+def _pcg_right(preconditioned_cg) -> bool:
+    for shown, A, b, M in _pcg_inputs():
+        calls = []
+
+        def apply_m_inv(r, M=M):
+            calls.append(1)
+            return np.linalg.solve(M, r)
+
+        result = preconditioned_cg(A.copy(), b.copy(), apply_m_inv, tol=1e-10)
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise AssertionError(f"on {shown} it returned {result!r:.50}; return the pair (x, iterations)")
+        x, iterations = result
+        if type(iterations) is not int:
+            raise AssertionError(f"on {shown} iterations is {type(iterations).__name__}; make it an int")
+        if not (isinstance(x, np.ndarray) and x.shape == b.shape):
+            raise AssertionError(f"on {shown} x is {x!r:.50}; return x as an array shaped like b")
+        reference = linear_cg(A, b, tol=1e-10, preconditioner=lambda r, M=M: np.linalg.solve(M, r))
+        if np.linalg.norm(b - A @ x) > 1.0001e-10 * np.linalg.norm(b):
+            raise AssertionError(f"on {shown} its x leaves a residual above tol ||b||: it stopped too early or "
+                                 "did not solve the system")
+        if iterations > reference.nit + 1:
+            raise AssertionError(f"on {shown} it takes too many iterations: it does not run CG on the "
+                                 "preconditioned system (or tests the stopping rule too late)")
+        if iterations < reference.nit - 1:
+            raise AssertionError(f"on {shown} it reports too few iterations for the x it returns")
+        if not calls:
+            raise AssertionError(f"on {shown} it never called apply_m_inv")
+    return True
+
+
+check.add("preconditioned-cg",
+          satisfies(callable, "a function preconditioned_cg(A, b, apply_m_inv, tol)"),
+          satisfies(_pcg_right, "(x, iterations) of CG on the system preconditioned by M, as fast as "
+                                "optcourse's linear_cg with that preconditioner, iterations an int"),
+          hint="In the hat system, r_hat'r_hat and p_hat'A_hat p_hat are quantities you can compute without "
+               "C: write each with r, p and M. Which vector plays the residual's part in the new direction?")
+
+
+def _plate_jacobi_iterations() -> int:
+    m = 32
+    T = 2 * np.eye(m) - np.eye(m, k=1) - np.eye(m, k=-1)
+    laplacian = np.kron(T, np.eye(m)) + np.kron(np.eye(m), T)
+    rhs = np.full(m * m, 1.0 / (m + 1) ** 2)
+    return linear_cg(laplacian, rhs, tol=1e-10, preconditioner=lambda r: r / np.diag(laplacian)).nit
+
+
+def _jacobi_prediction_right(predicted) -> bool:
+    if isinstance(predicted, bool) or type(predicted) is not int:
+        raise AssertionError(f"jacobi_plate_iterations is {predicted!r:.30}; store a whole number (int)")
+    measured = _plate_jacobi_iterations()
+    if predicted != measured:
+        raise AssertionError(f"{predicted} is too {'many' if predicted > measured else 'few'}")
+    return True
+
+
+check.add("jacobi-prediction",
+          satisfies(_jacobi_prediction_right, "the number of iterations Jacobi-preconditioned CG needs on the "
+                                              "plate"),
+          answer="jacobi_plate_iterations",
+          hint="Write M = diag(A) out for the plate's matrix. What is M^-1 A, and what does CG do with a "
+               "matrix multiplied by a constant?")
