@@ -31,8 +31,8 @@ check.add("adagrad-rates",
           function(inputs=[(np.array([[1.0, -0.5], [2.0, 0.25], [-1.5, 1.0]]), 0.1, 1e-10),
                            (_gen.normal(0.0, [0.01, 1.0, 100.0], size=(25, 3)), 0.5, 1e-4)],
                    reference=_rates_adagrad_used, rtol=1e-8),
-          hint="Row t uses the squares of rows 0..t, all of them: a running sum down the columns "
-               "(axis=0). Then lr / (sqrt(that) + eps), element by element.")
+          hint=("Row t's rate depends on every gradient up to and including row t, squared; rows are steps, "
+               "columns are parameters."))
 
 
 # -- 2. AdaDelta's first step ------------------------------------------------------------------------------
@@ -123,8 +123,8 @@ check.add("adam-step",
           satisfies(callable, "a function adam_step(theta, m, v, g, t, lr, betas, eps)"),
           satisfies(_matches_optcourse_adam, "a function whose (theta, m, v) match optcourse's Adam step after "
                                              "step (checked with eps = 0.1, so its place matters)"),
-          hint="Update m and v first, then the step size lr / (1 - beta1**t) and the denominator "
-               "sqrt(v) / sqrt(1 - beta2**t) + eps. Two scalars, no m-hat or v-hat arrays.")
+          hint=("Update both moments first; the two bias corrections then only rescale the step and the "
+               "denominator. Where does eps sit in the text's formula?"))
 
 
 # -- 5. decay per step, and the prediction ----------------------------------------------------------------

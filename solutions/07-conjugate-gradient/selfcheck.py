@@ -26,8 +26,7 @@ def _step_inputs():
 
 check.add("exact-step",
           function(inputs=_step_inputs(), reference=exact_line_search, rtol=1e-9),
-          hint="f(x + alpha p) is a parabola in alpha: f(x) + alpha g'p + alpha^2 p'Ap / 2. Set its "
-               "derivative in alpha to zero. Return a float.")
+          hint="Along the line, f is a parabola in alpha; the exact step is its lowest point. Return a float.")
 
 
 # -- 2. SymPy: the exact step and the next gradient ------------------------------------------------
@@ -76,9 +75,9 @@ def _exact_and_orthogonal(answer) -> bool:
 check.add("orthogonal-gradients",
           satisfies(_exact_and_orthogonal, "(alpha_star, g_next): the exact step along -grad f and the "
                                            "gradient at x - alpha_star grad f, as SymPy objects"),
-          hint="Substitute x1 -> x1 - alpha*grad_s[0] and x2 -> x2 - alpha*grad_s[1] at the same time "
-               "(simultaneous=True), differentiate in alpha, and sp.solve for alpha. The new gradient is "
-               "grad_s with the same substitution, then alpha replaced by alpha_star.")
+          answer=("alpha_star", "g_next"),
+          hint=("The exact step is where the slope of f along the line vanishes. The new gradient is the "
+               "gradient at the moved point: move both coordinates at once, then put alpha_star in for alpha."))
 
 
 # -- 3. conjugate Gram-Schmidt ------------------------------------------------------------------------
@@ -110,8 +109,8 @@ check.add("conjugate-directions",
           satisfies(callable, "a function make_conjugate(A, V)"),
           satisfies(_conjugate_and_triangular, "an n x n array D whose columns are A-conjugate, column k "
                                                "being v_k minus its A-projections on the earlier columns"),
-          hint="Go through the columns in order. From v_k subtract, for every earlier direction d_j, "
-               "(d_j' A v_k / d_j' A d_j) d_j. Use the directions already made, not the v's.")
+          hint=("Gram-Schmidt in the A inner product: from each column remove its A-projections on the "
+               "directions already made (not on the original columns)."))
 
 
 # -- 4. linear conjugate gradient ---------------------------------------------------------------------
@@ -161,9 +160,8 @@ check.add("linear-cg",
           function(inputs=_cg_inputs(), reference=_library_path, rtol=1e-7, atol=1e-9),
           satisfies(_cg_stopping_rules, "the stopping rules: ||r|| <= tol ||b|| tested before each iteration, "
                                         "at most 2n iterations"),
-          hint="Keep x, r = b - A x, p and r'r. Each iteration: one product A p, then alpha, x, r, beta "
-               "and p in that order. Store x_0 first and every new x after it; test ||r|| <= tol ||b|| "
-               "before each iteration; return np.array of the stored points.")
+          hint=("Compare your loop with the algorithm in the text line by line, and your stopping rule with the "
+               "one asked: when is it tested, and relative to what? Is x_0 among the stored points?"))
 
 
 # -- 5. predicting CG's iteration count from the spectrum --------------------------------------------
