@@ -223,15 +223,31 @@ def _pcg_inputs():
             ("a 12 x 12 system with M = I (plain CG)", A3, rng.normal(size=12), np.eye(12))]
 
 
+class _Budgeted(np.ndarray):
+    """A matrix that counts its products with vectors and stops a run that does not converge."""
+
+    def __matmul__(self, other):
+        self.products = getattr(self, "products", 0) + 1
+        if self.products > self.budget:
+            raise RuntimeError(f"it multiplied by A {self.budget} times without meeting the tolerance: "
+                               "a correct PCG needs far fewer here, so it does not converge")
+        return np.asarray(self) @ other
+
+
 def _pcg_right(preconditioned_cg) -> bool:
     for shown, A, b, M in _pcg_inputs():
         calls = []
 
         def apply_m_inv(r, M=M):
             calls.append(1)
+            if len(calls) > 10 * len(b) + 10:
+                raise RuntimeError(f"it called apply_m_inv {len(calls) - 1} times without meeting the tolerance "
+                                   f"on {shown}: it does not converge")
             return np.linalg.solve(M, r)
 
-        result = preconditioned_cg(A.copy(), b.copy(), apply_m_inv, tol=1e-10)
+        budgeted = A.copy().view(_Budgeted)
+        budgeted.budget = 10 * len(b) + 10
+        result = preconditioned_cg(budgeted, b.copy(), apply_m_inv, tol=1e-10)
         if not (isinstance(result, tuple) and len(result) == 2):
             raise AssertionError(f"on {shown} it returned {result!r:.50}; return the pair (x, iterations)")
         x, iterations = result
