@@ -172,3 +172,38 @@ def test_a_cluster_with_outliers_obeys_nocedal_wright_theorem_5_5():
         res = linear_cg(A, b, tol=1e-14)
         errors = a_norm_errors(A, res.path, np.linalg.solve(A, b))
         assert errors[m + 1] / errors[0] <= width / (2 + width) * (1 + 1e-6)
+
+
+def test_preconditioned_cg_matches_scipy_and_the_transformed_system():
+    """PCG with a Jacobi preconditioner: the same solution as SciPy's cg with M, and the same iterate
+    count as plain CG on the symmetrically scaled system D^-1/2 A D^-1/2 (N&W Algorithm 5.3)."""
+    from scipy.sparse.linalg import cg as scipy_cg
+    rng = np.random.default_rng(5)
+    B = rng.normal(size=(30, 30))
+    d = np.geomspace(1.0, 1e4, 30)
+    A = np.sqrt(d)[:, None] * (B @ B.T / 30 + np.eye(30)) * np.sqrt(d)[None, :]   # badly scaled SPD
+    b = rng.normal(size=30)
+    ours = linear_cg(A, b, tol=1e-10, preconditioner=lambda r: r / np.diag(A))
+    theirs, info = scipy_cg(A, b, rtol=1e-12, atol=0.0, M=np.diag(1 / np.diag(A)), maxiter=500)
+    assert info == 0 and ours.success
+    np.testing.assert_allclose(ours.x, theirs, rtol=1e-7)
+    scale = 1 / np.sqrt(np.diag(A))
+    scaled = linear_cg(scale[:, None] * A * scale[None, :], scale * b, tol=1e-10)
+    assert abs(scaled.nit - ours.nit) <= 1
+    assert ours.nit < linear_cg(A, b, tol=1e-10).nit                  # the scaling helps
+
+
+def test_preconditioner_equal_to_a_solves_in_one_step():
+    A = np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 2.0]])
+    b = np.array([1.0, 2.0, 3.0])
+    res = linear_cg(A, b, tol=1e-12, preconditioner=lambda r: np.linalg.solve(A, r))
+    assert res.nit == 1
+    np.testing.assert_allclose(res.x, np.linalg.solve(A, b), rtol=1e-12)
+
+
+def test_preconditioner_bad_input():
+    A, b = np.eye(3), np.ones(3)
+    with pytest.raises(TypeError, match="preconditioner must be a function"):
+        linear_cg(A, b, preconditioner=np.eye(3))
+    with pytest.raises(ValueError, match="shape \\(3,\\)"):
+        linear_cg(A, b, preconditioner=lambda r: r[:2])

@@ -44,22 +44,27 @@ def _matches_double_roots(expr) -> bool:
     if sp.simplify(sp.diff(expr, error, 2)) != 0 or sp.simplify(expr.subs(error, 0)) != 0:
         raise AssertionError("keep only the leading term: a constant times e (drop O(e**2) with .removeO() "
                              "and the terms in e**2)")
-    for f, fprime, root, a2, a3 in _DOUBLE_ROOTS:
+    for (f, fprime, root, a2, a3), shown in zip(_DOUBLE_ROOTS, ("(x - 1)**2 (x + 2)", "(x - 2)**2 exp(x)")):
         for distance in (1e-3, -2e-3):
             values = {symbols[k]: v for k, v in (("e", distance), ("a_2", a2), ("a_3", a3)) if k in symbols}
             predicted = complex(sp.N(expr.subs(values)))
             actual = _error_after_one_step(f, fprime, root, distance)
-            if abs(predicted.imag) > 1e-12 or abs(predicted.real - actual) > 0.02 * abs(actual):
-                return False
+            if abs(predicted.imag) > 1e-12:
+                raise AssertionError("it is not real for real e")
+            if abs(predicted.real - actual) > 0.02 * abs(actual):
+                size = "too large" if abs(predicted.real) > abs(actual) else "too small"
+                sign = "" if predicted.real * actual > 0 else " and of the wrong sign"
+                raise AssertionError(f"at the double root of f(x) = {shown}, a step from e = {distance:g} away "
+                                     f"gives an error it predicts {size}{sign}")
     return True
 
 
 check.add("double-root",
           satisfies(_matches_double_roots, "the leading term of the error after one Newton step, which "
                                            "predicts real steps next to two double roots"),
-          hint="Take f(r + e) = a_2 e**2 + a_3 e**3 (f and f' vanish at a double root), build "
-               "e - f/f' as for the simple root, and keep the first term of sp.series(..., e, 0, 2) "
-               "with .removeO().")
+          answer="double_root_error",
+          hint="Near a double root f(r + e) starts at e**2. Redo the simple root's expansion of e - f/f' "
+               "with that f, and keep only the term of lowest order in e.")
 
 
 # -- 2. the edge of convergence of Newton's method on arctan -----------------------------------------
@@ -73,23 +78,29 @@ def _pure_newton_on_arctan(x, steps=40):
 
 
 def _is_the_edge(value) -> bool:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.floating)):
-        raise AssertionError("x_edge should be a number (a float)")
-    x = float(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, float):
+        raise AssertionError(f"x_edge is {type(value).__name__}; it should be a float (newton_root's .root is one)")
+    x = value
     if not x > 0:
         raise AssertionError("x_edge should be the positive starting point of the cycle")
-    first = x - math.atan(x) * (1 + x * x)
-    if abs(first + x) > 1e-9 * x:
-        return False     # one step from x_edge must land on -x_edge
-    return _pure_newton_on_arctan(0.999 * x) < 1e-12 and _pure_newton_on_arctan(1.001 * x) == math.inf
+    landing = x - math.atan(x) * (1 + x * x)
+    if abs(landing + x) <= 1e-9:
+        return True
+    side = "too small: one step from it lands inside -x" if abs(landing) < x else \
+        "too large: one step from it lands beyond -x"
+    if abs(landing + x) < 1e-3:
+        raise AssertionError(f"it is close to the edge but {side}, by more than the 1e-9 asked: keep every "
+                             "digit that newton_root returns, do not round or type it in")
+    raise AssertionError(f"it is {side}")
 
 
 check.add("newton-edge",
-          satisfies(_is_the_edge, "the start x > 0 from which one Newton step lands exactly on -x, so that "
-                                  "starts just inside converge and starts just outside run away"),
-          hint="One pure Newton step from x for arctan is x - (1 + x**2) * atan(x). Setting it equal to -x "
-               "gives g(x) = 2x - (1 + x**2) atan(x) = 0; differentiate g and hand both to newton_root, "
-               "starting between 1.3 and 1.5.")
+          satisfies(_is_the_edge, "the start x > 0 from which one Newton step lands exactly on -x (to 1e-9), "
+                                  "so that starts just inside converge and starts just outside run away"),
+          answer="x_edge",
+          hint="Write where one Newton step for arctan takes x, and ask that this equals -x: that is an "
+               "equation g(x) = 0 for newton_root, which also needs g's derivative. Start it between 1.3 "
+               "and 1.5.")
 
 
 # -- 3. backtracking for sufficient decrease ---------------------------------------------------------
@@ -113,21 +124,47 @@ def _armijo_inputs():
     cases.append((_sum_of_fourth_powers, x, -g, _sum_of_fourth_powers(x), g, 1.0, 1e-4, 0.5))
     x = np.array([0.3, 1.0, -0.4])
     g = np.array([np.exp(0.3) + 1.0, 0.3 + 4.0, -2.4])
-    cases.append((_tilted_bowl, x, -g, _tilted_bowl(x), g, 2.0, 0.2, 0.5))
+    B = np.array([[2.0, 0.5, 0.0], [0.5, 3.0, 0.2], [0.0, 0.2, 1.0]])      # a quasi-Newton matrix, not the Hessian
+    cases.append((_tilted_bowl, x, -np.linalg.solve(B, g), _tilted_bowl(x), g, 2.0, 0.3, 0.7))
     x = np.array([-1.2, 1.0])
     g = np.array([-2 * 2.2 - 400 * -1.2 * (1.0 - 1.44), 200 * (1.0 - 1.44)])
-    cases.append((_banana, x, -g, _banana(x), g, 1.0, 1e-4, 0.3))
+    turned = np.array([[0.8, -0.6], [0.6, 0.8]]) @ (-g) / np.linalg.norm(g)    # 37 degrees from -g
+    cases.append((_banana, x, turned, _banana(x), g, 0.01, 1e-4, 0.5))
     return cases
 
 
-def _optcourse_backtracking(f, x, p, fx, gx, alpha0, c1, rho):
-    return armijo_backtracking(f, x, p, fx, gx, alpha0=alpha0, c1=c1, rho=rho).alpha
+_ARMIJO_SHOWN = ["sum of fourth powers (2-D), along -grad f, alpha0 = 1, c1 = 1e-4, rho = 0.5",
+                 "a tilted bowl (3-D), along a quasi-Newton direction (not -grad f), alpha0 = 2, c1 = 0.3, "
+                 "rho = 0.7",
+                 "Rosenbrock at (-1.2, 1), along a direction 37 degrees from -grad f, alpha0 = 0.01, c1 = 1e-4, "
+                 "rho = 0.5"]
+
+
+def _backtracks_like_optcourse(step) -> bool:
+    for args, shown in zip(_armijo_inputs(), _ARMIJO_SHOWN):
+        f, x, p, fx, gx, alpha0, c1, rho = args
+        got = step(f, x.copy(), p.copy(), fx, gx.copy(), alpha0, c1, rho)
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, float):
+            raise AssertionError(f"it returned {got!r:.40} ({type(got).__name__}) on {shown}; return alpha as "
+                                 "a float")
+        want = armijo_backtracking(f, x, p, fx, gx, alpha0=alpha0, c1=c1, rho=rho).alpha
+        if abs(got - want) > 1e-12 * want:
+            if got > want:
+                why = ("too long: the sufficient-decrease condition fails there" if
+                       f(x + got * p) > fx + c1 * got * float(gx @ p) else "too long: it is not in the sequence "
+                       "alpha0, rho alpha0, rho^2 alpha0, ... before the first step that passes")
+            else:
+                why = "too short: an earlier step of the sequence alpha0, rho alpha0, ... already passes"
+            raise AssertionError(f"on {shown} its step {got:.6g} is {why}")
+    return True
 
 
 check.add("armijo-step",
-          function(inputs=_armijo_inputs(), reference=_optcourse_backtracking, rtol=1e-12),
-          hint="Start from alpha = alpha0. While f(x + alpha p) is above fx + c1 * alpha * (gx @ p), "
-               "multiply alpha by rho. Return the first alpha that passes (a float).")
+          satisfies(callable, "a function armijo_step(f, x, p, fx, gx, alpha0, c1, rho)"),
+          satisfies(_backtracks_like_optcourse, "the first of alpha0, rho alpha0, rho^2 alpha0, ... with "
+                                                "sufficient decrease along p (any descent direction), as a float"),
+          hint="What the line promises is the slope of f along p at alpha = 0, times alpha, times c1. Which "
+               "step is tried first?")
 
 
 # -- 4. the BFGS update of the inverse Hessian approximation ----------------------------------------
@@ -157,8 +194,8 @@ check.add("bfgs-update",
           satisfies(callable, "a function bfgs_update(H, s, y)"),
           function(inputs=_update_inputs(), reference=bfgs_inverse_update, rtol=1e-9),
           satisfies(_leaves_h_alone, "a function that leaves its argument H unchanged"),
-          hint="rho = 1 / (y @ s); with I = np.eye(len(s)), H_new = (I - rho s y^T) H (I - rho y s^T) "
-               "+ rho s s^T. np.outer(a, b) is the matrix a b^T. Check H_new @ y against s.")
+          hint="Compare your matrix products with the boxed formula factor by factor: which outer products "
+               "are s y^T and which y s^T? A right H_new satisfies the secant equation H_new y = s.")
 
 
 # -- 5. the L-BFGS two-loop recursion ------------------------------------------------------------------
@@ -178,14 +215,27 @@ def _two_loop_inputs():
     for n, m, gamma in ((3, 1, 1.0), (5, 3, 0.7), (6, 4, 2.0)):
         s_list, y_list = _pairs(rng, n, m)
         cases.append((rng.normal(size=n), s_list, y_list, gamma))
+    cases.append((rng.normal(size=4), [], [], 1.7))                 # no pairs yet: H = gamma I
     return cases
+
+
+def _leaves_pairs_alone(two_loop) -> bool:
+    g, s_list, y_list, gamma = _two_loop_inputs()[1]
+    copies = [a.copy() for a in (g, *s_list, *y_list)]
+    two_loop(g, s_list, y_list, gamma)
+    if not np.array_equal(g, copies[0]):
+        raise AssertionError("it changed the g it was given (q = g makes q the same array: copy it)")
+    if not all(np.array_equal(a, b) for a, b in zip((*s_list, *y_list), copies[1:])):
+        raise AssertionError("it changed the stored pairs s_i, y_i")
+    return True
 
 
 check.add("two-loop",
           satisfies(callable, "a function two_loop(g, s_list, y_list, gamma=1.0)"),
           function(inputs=_two_loop_inputs(), reference=lbfgs_two_loop, rtol=1e-9),
-          hint="First loop: newest pair to oldest, alpha_i = rho_i s_i·q, q -= alpha_i y_i (keep the alphas). "
-               "Then r = gamma q. Second loop: oldest to newest, beta = rho_i y_i·r, r += (alpha_i - beta) s_i.")
+          satisfies(_leaves_pairs_alone, "a function that leaves g and the pairs unchanged"),
+          hint="Follow the recursion in the text: which loop goes newest first, and which alpha goes with "
+               "which pair on the way back? With no pairs both loops are empty.")
 
 
 # -- 6. predict, then check: a quadratic in n steps -----------------------------------------------------
@@ -205,9 +255,7 @@ def _measured(method, **options):
 
 
 def _termination_consistent(answer) -> bool:
-    if not (isinstance(answer, tuple) and len(answer) == 2):
-        return False
-    iterations, inverse_error = answer
+    iterations, inverse_errors = answer
     keys = {"gd", "dfp", "bfgs", "lbfgs (m = 1)"}
     if not isinstance(iterations, dict) or set(iterations) != keys:
         raise AssertionError(f"iterations should be a dict with exactly the keys {sorted(keys)}")
@@ -217,15 +265,25 @@ def _termination_consistent(answer) -> bool:
     if wrong:
         raise AssertionError(f"the iteration counts for {wrong} are not what minimize reports with "
                              f"line_search='exact' and gtol=1e-10: read them from the result's nit")
-    if isinstance(inverse_error, (bool, np.bool_)) or not isinstance(inverse_error, (float, np.floating)):
-        raise AssertionError("inverse_error should be a float: the largest |entry| of hess_inv - A6^-1")
+    if not (isinstance(inverse_errors, (list, tuple)) and len(inverse_errors) == 7
+            and all(isinstance(e, float) for e in inverse_errors)):
+        raise AssertionError("inverse_errors should be a list of 7 floats, for k = 0, 1, ..., 6 iterations")
     A, _ = _quadratic_six()
-    truth = float(np.max(np.abs(_measured("bfgs").hess_inv - np.linalg.inv(A))))
-    return math.isclose(float(inverse_error), truth, rel_tol=1e-6, abs_tol=1e-13)
+    truth = [float(np.max(np.abs(_measured("bfgs", maxiter=k).hess_inv - np.linalg.inv(A)))) for k in range(6)]
+    for k, (mine, theirs) in enumerate(zip(inverse_errors, truth)):
+        if not math.isclose(mine, theirs, rel_tol=1e-6):
+            raise AssertionError(f"inverse_errors[{k}] (after {k} iteration{'s' if k != 1 else ''}) is "
+                                 f"{'too large' if mine > theirs else 'too small'}: run BFGS with maxiter={k} "
+                                 "and take the largest |entry| of hess_inv - A6^-1")
+    if not 0 <= inverse_errors[6] < 1e-10:
+        raise AssertionError("inverse_errors[6], after 6 iterations, is not the rounding-level error BFGS "
+                             "reaches: measure it as the others")
+    return True
 
 
 check.add("quadratic-termination",
-          satisfies(_termination_consistent, "(iterations, inverse_error): the four measured iteration "
-                                             "counts and the error of BFGS's final H"),
-          hint="minimize(..., hess=lambda z: A6, method=..., options={'line_search': 'exact', 'gtol': 1e-10}) "
-               "for each method (memory=1 for lbfgs); read .nit, and .hess_inv for bfgs.")
+          satisfies(_termination_consistent, "(iterations, inverse_errors): the four measured iteration "
+                                             "counts, and the error of BFGS's H after 0, 1, ..., 6 iterations"),
+          answer=("iterations", "inverse_errors"),
+          hint="Run minimize as described above for each method and read the result's nit; for the errors, "
+               "run BFGS again with the option maxiter=k and compare its hess_inv with A6's inverse.")

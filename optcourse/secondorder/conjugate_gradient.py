@@ -16,6 +16,12 @@ for :math:`i \ne j`, each built from the new residual and the previous direction
 In exact arithmetic it finds x in at most n steps (N&W Theorem 5.1), and in at most r steps when A
 has r distinct eigenvalues (Theorem 5.4).
 
+**Preconditioned CG** (N&W Algorithm 5.3) is CG on :math:`C^{-\top} A C^{-1}` for a symmetric positive
+definite :math:`M = C^\top C`, written back in the original variables so that only
+:math:`z = M^{-1} r` is ever needed: :math:`z_k = M^{-1} r_k`, :math:`r_k^\top r_k` becomes
+:math:`r_k^\top z_k` in :math:`\alpha_k` and :math:`\beta_{k+1}`, and :math:`p_{k+1} = z_{k+1} + \beta_{k+1} p_k`.
+It converges as fast as the spectrum of :math:`M^{-1}A` allows; :math:`M = I` is plain CG.
+
     >>> import numpy as np
     >>> A = np.array([[4.0, 1.0], [1.0, 3.0]]); b = np.array([1.0, 2.0])
     >>> res = linear_cg(A, b)
@@ -49,8 +55,9 @@ class LinearCGResult:
                 f"residual={self.residual_norms[-1]:.3g}, message={self.message!r})")
 
 
-def linear_cg(A, b, x0=None, tol=1e-10, maxiter=None) -> LinearCGResult:
-    r"""Conjugate gradient for :math:`Ax = b`, A symmetric positive definite (N&W Algorithm 5.2).
+def linear_cg(A, b, x0=None, tol=1e-10, maxiter=None, preconditioner=None) -> LinearCGResult:
+    r"""Conjugate gradient for :math:`Ax = b`, A symmetric positive definite (N&W Algorithm 5.2; with a
+    preconditioner, Algorithm 5.3).
 
     Arguments:
         A       -- an (n, n) symmetric positive definite array
@@ -59,6 +66,8 @@ def linear_cg(A, b, x0=None, tol=1e-10, maxiter=None) -> LinearCGResult:
         tol     -- stop when :math:`\|r_k\| \le \text{tol}\,\|b\|`
         maxiter -- at most this many iterations (default 2n: n in exact arithmetic, and room for
                    rounding on ill-conditioned systems)
+        preconditioner -- a function r -> M^{-1} r for a symmetric positive definite M (default: none,
+                   M = I); e.g. ``lambda r: r / np.diag(A)`` (Jacobi)
 
     Returns a :class:`LinearCGResult` with every iterate in ``path``. Raises ValueError if A is not
     symmetric, or if a direction with :math:`p^\top A p \le 0` shows that A is not positive definite.
@@ -72,13 +81,18 @@ def linear_cg(A, b, x0=None, tol=1e-10, maxiter=None) -> LinearCGResult:
     maxiter = 2 * n if maxiter is None else int(maxiter)
     if maxiter < 0:
         raise ValueError(f"maxiter must be >= 0, got {maxiter}.")
+    if preconditioner is not None and not callable(preconditioner):
+        raise TypeError("linear_cg: preconditioner must be a function r -> M^-1 r (or None), got "
+                        f"{type(preconditioner).__name__}.")
+    solve_m = (lambda v: v) if preconditioner is None else _checked(preconditioner, n)
     threshold = tol * np.linalg.norm(b)
     r = b - A @ x
-    p = r.copy()
-    rr = r @ r
-    path, norms = [x.copy()], [np.sqrt(rr)]
+    z = solve_m(r)                             # z_k = M^{-1} r_k (z = r without a preconditioner)
+    p = z.copy()
+    rz = r @ z
+    path, norms = [x.copy()], [np.linalg.norm(r)]
     k = 0
-    while np.sqrt(rr) > threshold:
+    while norms[-1] > threshold:
         if k >= maxiter:
             return _result(path, norms, False, f"reached maxiter = {maxiter} with ||r|| = {norms[-1]:.3g} "
                                                  f"> tol ||b|| = {threshold:.3g}")
@@ -87,17 +101,29 @@ def linear_cg(A, b, x0=None, tol=1e-10, maxiter=None) -> LinearCGResult:
         if not curvature > 0:
             raise ValueError(f"A is not positive definite: along the CG direction at iteration {k}, "
                              f"p'Ap = {curvature:.3g} <= 0. Linear CG needs a symmetric positive definite A.")
-        alpha = rr / curvature                 # α_k = r'r / p'Ap
+        alpha = rz / curvature                 # α_k = r'z / p'Ap
         x = x + alpha * p                      # x_{k+1} = x_k + α_k p_k
         r = r - alpha * Ap                     # r_{k+1} = r_k - α_k A p_k
-        rr_new = r @ r
-        beta = rr_new / rr                     # β_{k+1} = r_{k+1}'r_{k+1} / r_k'r_k
-        p = r + beta * p                       # p_{k+1} = r_{k+1} + β_{k+1} p_k
-        rr = rr_new
+        z = solve_m(r)                         # z_{k+1} = M^{-1} r_{k+1}
+        rz_new = r @ z
+        beta = rz_new / rz                     # β_{k+1} = r_{k+1}'z_{k+1} / r_k'z_k
+        p = z + beta * p                       # p_{k+1} = z_{k+1} + β_{k+1} p_k
+        rz = rz_new
         k += 1
         path.append(x.copy())
-        norms.append(np.sqrt(rr))
+        norms.append(np.linalg.norm(r))
     return _result(path, norms, True, f"converged: ||r|| = {norms[-1]:.3g} <= tol ||b|| after {k} iterations")
+
+
+def _checked(preconditioner, n):
+    """The preconditioner, with its output checked: an array of shape (n,), finite."""
+    def solve_m(r):
+        z = np.asarray(preconditioner(r.copy()), dtype=float)
+        if z.shape != (n,) or not np.isfinite(z).all():
+            raise ValueError(f"linear_cg: preconditioner(r) must return a finite array of shape ({n},), got "
+                             f"shape {z.shape}.")
+        return z
+    return solve_m
 
 
 def _result(path, norms, success, message):

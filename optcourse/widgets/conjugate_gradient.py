@@ -222,7 +222,8 @@ class CGSpectrumWidget(Experiment):
         if m < self.n:
             self.ax_error.plot([m + 1], [width / (2 + width)], marker="D", color=PALETTE["sand"], markersize=8,
                                markeredgecolor="black", linestyle="none", zorder=5, label="w / (2 + w) at m + 1")
-        self.ax_error.axhline(self.TARGET, color=PALETTE["green"], linewidth=0.8, linestyle="-.")
+        self.ax_error.axhline(self.TARGET, color=PALETTE["green"], linewidth=0.8, linestyle="-.",
+                              label="target 10⁻¹⁰ (the counts below)")
         if ks[-1] >= self.n:
             self.ax_error.axvline(self.n, color="0.4", linestyle=":", linewidth=1.0)
             self.ax_error.text(self.n, 1e-15, " n", fontsize=8, color="0.3")

@@ -6,6 +6,7 @@ import math
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import patheffects
 
 from optcourse.experiments.runner import Run, run
 from optcourse.landscapes.surfaces import quadratic
@@ -13,6 +14,8 @@ from optcourse.optim.rates import momentum_rate, optimal_momentum
 from optcourse.viz.plots import OUTLINE, START_STYLE, draw_landscape, line_kwargs, optimizer_style
 from optcourse.widgets.framework import EPS, Experiment, fixed_axes, gap_for_log, int_slider, log_slider, slider
 
+
+_PREDICTION_EDGE = [patheffects.withStroke(linewidth=3.4, foreground="white"), patheffects.Normal()]
 
 class MomentumWidget(Experiment):
     r"""Gradient descent with and without momentum on :math:`f = \tfrac12 p^\top A p`, where A has
@@ -48,7 +51,9 @@ class MomentumWidget(Experiment):
         for name in ("SGD", "Momentum"):
             (path,) = self.ax_path.plot([], [], path_effects=OUTLINE, zorder=4, **line_kwargs(name))
             (loss,) = self.ax_loss.plot([], [], **line_kwargs(name, 100))
-            (predicted,) = self.ax_loss.plot([], [], color=optimizer_style(name).color, linestyle=":", linewidth=1.2)
+            # On top of the loss curves, with a white edge: the prediction often runs right along the curve.
+            (predicted,) = self.ax_loss.plot([], [], color=optimizer_style(name).color, linestyle=":", linewidth=1.6,
+                                             zorder=5, path_effects=_PREDICTION_EDGE)
             self.lines[name] = (path, loss, predicted)
         (self.start_marker,) = self.ax_path.plot([], [], **START_STYLE)
         self._moving = [self.start_marker, *(a for lines in self.lines.values() for a in lines)]

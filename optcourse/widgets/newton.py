@@ -108,13 +108,16 @@ def draw_step_conditions(ax, bands_ax, alphas, values, slopes, phi0, dphi0, c1=1
     span = max(phi0 - low, 1e-12 * max(1.0, abs(phi0)))
     ax.plot(alphas, values, color="black", linewidth=1.8, label=r"$\phi(\alpha) = f(x + \alpha p)$", zorder=4)
     ax.plot(alphas, phi0 + c1 * alphas * dphi0, color=PALETTE["wine"], linestyle="--", linewidth=1.3,
-            label=r"Armijo line $\phi(0) + c_1\alpha\phi'(0)$" + f"\n($c_1$ = {c1:.2g})", zorder=3)
-    # the slopes phi'(0) and c2 phi'(0), as short segments from (0, phi(0)) that drop a third of the dip
+            label=r"Armijo line $\phi(0) + c_1\alpha\phi'(0)$", zorder=3)
+    # The slopes phi'(0) and c2 phi'(0) as segments from (0, phi(0)). The tangent runs along the curve
+    # at first, so it is drawn down the whole dip, where it has left the curve; c2 phi'(0) a third of it.
+    # The legend names no values of c1 and c2: it then serves several panels (their titles give them).
     width = alphas[-1] - alphas[0]
-    for slope, style in ((dphi0, dict(color="0.35", linewidth=1.2, linestyle=":", label=r"slope $\phi'(0)$")),
-                         (c2 * dphi0, dict(color=PALETTE["green"], linewidth=2.4,
-                                           label=rf"slope $c_2\phi'(0)$ ($c_2$ = {c2:.2g})"))):
-        reach = min(0.3 * width, span / (3 * abs(slope)))
+    for slope, drop, style in ((dphi0, 1.0, dict(color="0.2", linewidth=1.4, linestyle=":",
+                                                  label=r"tangent, slope $\phi'(0)$")),
+                               (c2 * dphi0, 1 / 3, dict(color=PALETTE["green"], linewidth=2.4,
+                                                        label=r"slope $c_2\phi'(0)$"))):
+        reach = min(0.3 * width, drop * span / abs(slope))
         ax.plot([0.0, reach], [phi0, phi0 + slope * reach], zorder=5, **style)
     for (label, alpha), colour in zip((marks or {}).items(), MARK_COLOURS):
         if alpha is not None and alpha > 0:

@@ -31,8 +31,8 @@ check.add("adagrad-rates",
           function(inputs=[(np.array([[1.0, -0.5], [2.0, 0.25], [-1.5, 1.0]]), 0.1, 1e-10),
                            (_gen.normal(0.0, [0.01, 1.0, 100.0], size=(25, 3)), 0.5, 1e-4)],
                    reference=_rates_adagrad_used, rtol=1e-8),
-          hint="Row t uses the squares of rows 0..t, all of them: a running sum down the columns "
-               "(axis=0). Then lr / (sqrt(that) + eps), element by element.")
+          hint=("Row t's rate depends on every gradient up to and including row t, squared; rows are steps, "
+               "columns are parameters."))
 
 
 # -- 2. AdaDelta's first step ------------------------------------------------------------------------------
@@ -47,54 +47,52 @@ check.add("adadelta-first-step",
           function(inputs=[(np.array([2.0, -0.1, 0.0]), 0.9, 1e-6, 1.0),
                            (np.array([1e-4, 5.0, -300.0]), 0.5, 1e-3, 0.3)],
                    reference=_first_move_of_adadelta, rtol=1e-8, atol=1e-15),
-          hint="Start from u_0 = v_0 = 0: first update v, then the step uses sqrt(u_0 + eps) on top and "
-               "sqrt(v_1 + eps) below. Do not forget the minus sign and the factor lr.")
+          hint="At the first step, which of AdaDelta's two running averages has already seen something, "
+               "and which is still at its starting value? Follow the update in the order the algorithm "
+               "does it.")
 
 
-# -- 3. the first moment's bias correction -----------------------------------------------------------------
+# -- 3. the correction for a momentum that changes from step to step ----------------------------------
 
-def _mean_of_m_by_recursion(beta_value, steps, mean_gradient):
-    """E[m_t] by running m <- beta m + (1 - beta) E[g] from m_0 = 0 (expectation is linear)."""
-    m = 0.0
-    for _ in range(steps):
-        m = beta_value * m + (1 - beta_value) * mean_gradient
-    return m
-
-
-def _by_name(expr, values):
-    return expr.subs({s: values[s.name] for s in expr.free_symbols if s.name in values})
+def _means_of_the_recursion(betas, mean=1.0):
+    """E[m_t] for m_t = beta_t m_(t-1) + (1 - beta_t) g_t from m_0 = 0 with E[g_t] = mean, step by step."""
+    out, m = [], 0.0
+    for beta in betas:
+        m = beta * m + (1 - beta) * mean
+        out.append(m)
+    return np.array(out)
 
 
-def _first_moment_right(answer) -> bool:
-    if not (isinstance(answer, tuple) and len(answer) == 2):
-        raise AssertionError("give the pair (m_expected, m_correction)")
-    expected, correction = answer
-    for name, expr in (("m_expected", expected), ("m_correction", correction)):
-        if not isinstance(expr, sp.Basic):
-            raise AssertionError(f"{name} should be a SymPy expression, got a {type(expr).__name__}")
-        if expr.has(sp.Sum):
-            raise AssertionError(f"{name} still contains a Sum: evaluate it with .doit() and simplify")
-        extra = {s.name for s in expr.free_symbols} - {"beta1", "t", "mu"}
-        if extra:
-            raise AssertionError(f"{name} should only contain beta1, t and mu, but it has {sorted(extra)}")
-    if "mu" in {s.name for s in correction.free_symbols}:
-        raise AssertionError("m_correction should not depend on mu: it is the same for every gradient mean")
-    for beta_value in (0.5, 0.9, 0.99):
-        for steps in (1, 2, 7, 40):
-            values = {"beta1": beta_value, "t": steps, "mu": 1.7}
-            want = _mean_of_m_by_recursion(beta_value, steps, 1.7)
-            if abs(float(_by_name(expected, values)) - want) > 1e-9 * max(1.0, abs(want)):
-                return False
-            if abs(1.7 / float(_by_name(correction, values)) - 1.7 * 1.7 / want) > 1e-9:
-                return False
+_SCHEDULES = {"a constant momentum 0.9 (5 steps)": np.full(5, 0.9),
+              "NAdam's first 200 momenta": 0.9 * (1 - 0.5 * 0.96 ** (0.004 * np.arange(1, 201))),
+              "momenta (0.6, 0.95, 0, 0.8, 0.3)": np.array([0.6, 0.95, 0.0, 0.8, 0.3]),
+              "8 random momenta in (0.2, 0.99)": np.random.default_rng(50).uniform(0.2, 0.99, size=8)}
+
+
+def _schedule_right(schedule_correction) -> bool:
+    for shown, betas in _SCHEDULES.items():
+        given = betas.copy()
+        got = schedule_correction(given)
+        if not np.array_equal(given, betas):
+            raise AssertionError(f"it changed the betas it was given ({shown}); return a new array")
+        if not (isinstance(got, np.ndarray) and got.shape == betas.shape and got.dtype.kind == "f"):
+            raise AssertionError(f"for {shown} it returned {got!r:.60}; return a float array of the same length")
+        want = _means_of_the_recursion(betas)
+        off = np.flatnonzero(~np.isclose(got, want, rtol=1e-9, atol=1e-14))
+        if off.size:
+            t = off[0] + 1
+            direction = "too large (m_t / c_t would be biased low)" if got[t - 1] > want[t - 1] else \
+                "too small (m_t / c_t would be biased high)"
+            raise AssertionError(f"for {shown} the divisor at step t = {t} is {direction}")
     return True
 
 
-check.add("first-moment-correction",
-          satisfies(_first_moment_right, "(m_expected, m_correction): E[m_t] in closed form and the divisor "
-                                         "that makes it equal mu (compared with the recursion run step by step)"),
-          hint="Unroll: m_t = (1 - beta1) * sum over k = 1..t of beta1**(t - k) * g_k. The expectation of each "
-               "g_k is mu. Build it with sp.Sum(..., (k, 1, t)), then .doit() and sp.simplify.")
+check.add("schedule-correction",
+          satisfies(callable, "a function schedule_correction(betas)"),
+          satisfies(_schedule_right, "the divisors c_t that make m_t / c_t unbiased for the given momenta, "
+                                     "as a new float array (compared with the recursion of the means)"),
+          hint="Take the expectation of the recursion: E[m_t] = beta_t E[m_(t-1)] + (1 - beta_t) mu. How does "
+               "the missing part, mu - E[m_t], change from one step to the next?")
 
 
 # -- 4. one Adam step --------------------------------------------------------------------------------------
@@ -125,8 +123,8 @@ check.add("adam-step",
           satisfies(callable, "a function adam_step(theta, m, v, g, t, lr, betas, eps)"),
           satisfies(_matches_optcourse_adam, "a function whose (theta, m, v) match optcourse's Adam step after "
                                              "step (checked with eps = 0.1, so its place matters)"),
-          hint="Update m and v first, then the step size lr / (1 - beta1**t) and the denominator "
-               "sqrt(v) / sqrt(1 - beta2**t) + eps. Two scalars, no m-hat or v-hat arrays.")
+          hint=("Update both moments first; the two bias corrections then only rescale the step and the "
+               "denominator. Where does eps sit in the text's formula?"))
 
 
 # -- 5. decay per step, and the prediction ----------------------------------------------------------------
@@ -144,27 +142,55 @@ def _fraction_removed(v_hat, lr, weight_decay, decoupled, eps=1e-8):
     return (1e-9 - theta) / 1e-9
 
 
-def _decay_right(answer) -> bool:
-    if not (isinstance(answer, tuple) and len(answer) == 2):
-        raise AssertionError("give the pair (decay_per_step, shrinks_more)")
-    decay, prediction = answer
-    if prediction not in ("Adam+L2", "AdamW"):
-        raise AssertionError(f'shrinks_more should be "Adam+L2" or "AdamW", got {prediction!r}')
+def _describe_direction(got, want):
+    side = "too large" if np.max(got - want) > 0 else "too small"
+    return f"{side} somewhere"
+
+
+def _decay_right(decay) -> bool:
     if not callable(decay):
         raise AssertionError("decay_per_step should be a function")
-    v_hat = np.array([[1e-6, 0.04], [1.0, 250.0]])
-    for lr, weight_decay, decoupled in ((0.01, 0.1, False), (0.003, 2.0, False), (0.01, 0.1, True)):
-        got = np.asarray(decay(v_hat.copy(), lr, weight_decay, decoupled), dtype=float)
-        if got.shape != v_hat.shape:
-            raise AssertionError(f"decay_per_step returned shape {got.shape} for v_hat of shape {v_hat.shape}")
-        if not np.allclose(got, _fraction_removed(v_hat, lr, weight_decay, decoupled), rtol=1e-5):
-            return False
+    v_hat = np.array([[0.0, 1e-6, 0.04], [1.0, 250.0, 9.0]])
+    for lr, weight_decay, decoupled, eps in ((0.01, 0.1, False, 0.5), (0.003, 2.0, False, 0.2),
+                                             (0.01, 0.1, True, 0.5), (0.02, 0.3, True, 1e-8)):
+        got = decay(v_hat.copy(), lr, weight_decay, decoupled, eps)
+        if not isinstance(got, np.ndarray) or got.shape != v_hat.shape:
+            raise AssertionError(f"decay_per_step(v_hat of shape {v_hat.shape}, ..., decoupled={decoupled}) "
+                                 f"returned {type(got).__name__} {getattr(got, 'shape', '')}; return an array "
+                                 "of v_hat's shape")
+        want = _fraction_removed(v_hat, lr, weight_decay, decoupled, eps)
+        if not np.allclose(got, want, rtol=1e-5):
+            raise AssertionError(f"with decoupled={decoupled}, eps={eps}: {_describe_direction(got, want)} "
+                                 f"(v_hat from 0 to 250)")
+    v_small = np.array([1e-12, 4.0])                 # the default eps = 1e-8 matters at sqrt(v_hat) = 1e-6
+    got = decay(v_small.copy(), 0.01, 0.1, False)
+    want = _fraction_removed(v_small, 0.01, 0.1, False)
+    if not isinstance(got, np.ndarray) or got.shape != (2,) or not np.allclose(got, want, rtol=1e-5):
+        raise AssertionError("called without eps (the default 1e-8) on v_hat = [1e-12, 4]: "
+                             + (_describe_direction(got, want) if isinstance(got, np.ndarray) and got.shape == (2,)
+                                else f"returned {type(got).__name__}"))
+    return True
+
+
+def _prediction_right(value) -> bool:
+    if not isinstance(value, float) or isinstance(value, bool):
+        raise AssertionError(f"l2_first_after should be a float, got {type(value).__name__}")
+    adam_l2_after = (1 - _fraction_removed(np.array([100.0]), 0.01, 0.1, False)[0]) ** 1000
+    if abs(value - adam_l2_after) > 0.02 * adam_l2_after:
+        raise AssertionError(f"l2_first_after = {value:.4g} is {'too large' if value > adam_l2_after else 'too small'}"
+                             " (compound the decay per step over 1,000 steps)")
     return True
 
 
 check.add("decay-prediction",
-          satisfies(_decay_right, "decay_per_step matching the fraction optcourse's Adam (L2) and AdamW remove "
-                                  "in one step, and shrinks_more one of \"Adam+L2\", \"AdamW\""),
-          hint="AdamW: eta * lambda for every weight, an array of v_hat's shape (np.full_like). Adam + L2: the "
-               "same, divided by sqrt(v_hat) + eps. (This check does not say whether your prediction is right: "
-               "the experiment below does.)")
+          satisfies(lambda answer: isinstance(answer, tuple) and len(answer) == 2,
+                    "the pair (decay_per_step, l2_first_after)"),
+          satisfies(lambda answer: _decay_right(answer[0]),
+                    "decay_per_step matching the fraction optcourse's Adam (L2) and AdamW remove in one step, "
+                    "eps given or not"),
+          satisfies(lambda answer: _prediction_right(answer[1]),
+                    "l2_first_after within 2% of what the decay per step predicts after 1,000 steps"),
+          answer=("decay_per_step", "l2_first_after"),
+          hint="AdamW removes the same fraction from every weight. Adam + L2 treats the penalty's gradient "
+               "like any other gradient, so the fraction depends on v_hat and on where eps sits. For the "
+               "prediction: what fraction is left after one step, and after 1,000 of them?")
