@@ -102,6 +102,9 @@ LINE = "def line_loss(sizes, theta_start, theta_end, X, y, alphas):\n    probe =
 
 def test_line_loss_wrong_answers(lesson):
     lesson.assert_rejected("line-loss", {
+        "the library, which the lesson uses above": (
+            "def line_loss(sizes, theta_start, theta_end, X, y, alphas):\n"
+            "    return loss_along_line(MLP(sizes), theta_start, theta_end, X, y, alphas)[1]\n"),
         "alpha the wrong way round": LINE + (
             "    out = []\n    for a in alphas:\n        probe.set_flat(a * theta_start + (1 - a) * theta_end)\n"
             "        out.append(probe.loss(X, y))\n    return np.array(out)\n"),
@@ -128,8 +131,6 @@ def test_line_loss_right_answers(lesson):
             "    losses = np.empty(len(alphas))\n    for i, a in enumerate(alphas):\n"
             "        probe.set_flat(theta_start + a * (theta_end - theta_start))\n        losses[i] = probe.loss(X, y)\n"
             "    return losses\n"),
-        "the library": ("def line_loss(sizes, theta_start, theta_end, X, y, alphas):\n"
-                        "    return loss_along_line(MLP(sizes), theta_start, theta_end, X, y, alphas)[1]\n"),
     })
 
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from optcourse.course.checks import Mismatch, SelfChecks, describe, function, satisfies
+from optcourse.course.checks import Mismatch, SelfChecks, describe, function, own_work, satisfies
 from optcourse.landscapes.conditioning import descent_angle
 from optcourse.learning.network import MLP, loss_along_line, permute_hidden_units
 
@@ -104,6 +104,7 @@ check.add("line-loss",
           function(inputs=[(*_line_problem(1), np.array([0.0, 0.5, 1.0])),
                            (*_line_problem(2), np.linspace(-2.0, 2.0, 5))],
                    reference=_reference_line),
+          own_work(loss_along_line, inputs=[(*_line_problem(1), np.array([0.0, 1.0]))]),
           hint="Each alpha names one point of the line; the loss there is the loss of a network of the "
                "given sizes holding that point's parameters. One loss per alpha, as an array.")
 
