@@ -47,6 +47,8 @@ def _same_as_optcourse_permutation(permute_layer) -> None:
 check.add("permute-layer",
           satisfies(callable, "a function permute_layer(params, layer, perm)"),
           _same_as_optcourse_permutation,
+          own_work(permute_hidden_units, inputs=[([np.ones((2, 3)), np.arange(3.0), np.ones((3, 2)), np.zeros(2)],
+                                                  0, np.array([2, 0, 1]))]),
           hint="A hidden unit owns a column of the weights into its layer, an entry of its bias and a row "
                "of the weights out of it: all three must move together, and nothing else. Build new arrays: "
                "the caller's network must stay as it was.")
@@ -159,6 +161,7 @@ def _angle_inputs():
 
 check.add("descent-angle",
           function(inputs=_angle_inputs(), reference=descent_angle, rtol=1e-6),
+          own_work(descent_angle, inputs=_angle_inputs()[:1]),
           hint="First the two directions, -grad f(x) and x_star - x (for this f the gradient is the Hessian "
                "times the offset from the minimum); then the angle between them from their cosine, in "
                "degrees, in any dimension.")
