@@ -133,3 +133,31 @@ def test_long_messages_wrap_between_words_under_their_label():
     assert len(hint_lines) > 1 and all(len(l) <= SelfChecks.WIDTH for l in lines)
     assert all(l.startswith(" " * 12) for l in hint_lines[1:])
     assert " ".join(l[12:] for l in hint_lines) == long_hint          # no word broken or lost
+
+
+def test_own_work_rejects_the_library_answer_under_any_name_and_restores_it():
+    from optcourse.course.checks import LibraryCalled, own_work, without_library
+    import optcourse.landscapes.critical as critical
+    library = critical.classify_critical_point
+    notebook = {"classify_critical_point": library, "np": np}
+    exec("def calls_global(H, tol=1e-8):\n    return classify_critical_point(H, tol)\n"
+         "def imports_it(H, tol=1e-8):\n    from optcourse.landscapes.critical import classify_critical_point as c\n"
+         "    return c(H, tol)\n"
+         "def via_module(H, tol=1e-8):\n    import optcourse.landscapes.critical as m\n"
+         "    return m.classify_critical_point(H, tol)\n"
+         "def own(H, tol=1e-8):\n    lam = np.linalg.eigvalsh(H)\n"
+         "    return 'saddle' if lam.min() < 0 < lam.max() else 'x'\n",
+         notebook)
+    c = SelfChecks()
+    c.add("classify", own_work(library, inputs=[(np.diag([1.0, -1.0]),)]))
+    for name in ("calls_global", "imports_it", "via_module"):
+        message = failure(c, "classify", notebook[name])
+        assert "calls classify_critical_point" in message, name
+    assert "itself" in failure(c, "classify", library)
+    c("classify", notebook["own"])                              # passes
+    assert notebook["classify_critical_point"] is library and critical.classify_critical_point is library
+    with without_library(notebook, library):                    # the hidden tests' form
+        with pytest.raises(LibraryCalled):
+            notebook["calls_global"](np.eye(2))
+        assert notebook["own"](np.diag([1.0, -1.0])) == "saddle"
+    assert critical.classify_critical_point is library and notebook["calls_global"](np.eye(2)) == "minimum"

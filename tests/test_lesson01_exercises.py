@@ -32,6 +32,8 @@ def test_mse_gradient_wrong_answers(lesson):
         "mean residual times mean feature": gradient("return np.mean(X @ theta - y) * X.mean(axis=0)"),
         "the lesson's data instead of the arguments": gradient(
             "import __main__ as m\n    return m.X.T @ (m.X @ theta - m.y) / len(m.y)"),
+        "the library's gradient": gradient("return lm.mse_gradient(theta, X, y)"),
+        "is the library's gradient": "mse_gradient = lm.mse_gradient\n",
     })
 
 
@@ -212,6 +214,7 @@ def test_logistic_gradient_wrong_answers(lesson):
         "sigmoid of the MSE gradient": LOGISTIC + "    return lm.sigmoid(X.T @ (X @ theta - y) / len(y))\n",
         "mean error times mean feature": LOGISTIC + "    return np.mean(p - y) * X.mean(axis=0)\n",
         "log-odds instead of probabilities": LOGISTIC + "    return X.T @ (np.log(p / (1 - p)) - y) / len(y)\n",
+        "the library's gradient": LOGISTIC + "    return lm.logistic_gradient(theta, X, y)\n",
     })
 
 

@@ -42,6 +42,11 @@ def test_taylor2_wrong_answers(lesson):
             "    H = sp.hessian(expr, (x, y)).subs(at)\n    dx, dy = x - a, y - b\n"
             "    return sp.expand(expr.subs(at) + sp.diff(expr, x).subs(at) * dx + sp.diff(expr, y).subs(at) * dy\n"
             "                     + (H[0, 0] * dx**2 + 2 * H[0, 1] * dx * dy + H[1, 1] * dy**2) / 2)\n"),
+        "the library's taylor_polynomial": ("def taylor2(expr, variables, point):\n"
+                                            "    return taylor_polynomial(expr, variables, point, order=2)\n"),
+        "the library, imported inside": (
+            "def taylor2(expr, variables, point):\n    from optcourse.landscapes import derivatives\n"
+            "    return derivatives.taylor_polynomial(expr, variables, point, order=2)\n"),
     })
 
 
@@ -90,6 +95,13 @@ def test_classify_wrong_answers(lesson):
             "    ev = np.diag(H)\n    zero = tol * max(1.0, np.abs(ev).max())\n    pos, neg = ev > zero, ev < -zero\n"
             "    if pos.any() and neg.any(): return 'saddle'\n    if pos.all(): return 'minimum'\n"
             "    if neg.all(): return 'maximum'\n    return 'degenerate'\n"),
+    })
+
+
+def test_classify_the_library_is_not_an_answer(lesson):
+    lesson.assert_rejected("classify", {
+        "calls the library": CLASSIFY + "    return classify_critical_point(H, tol)\n",
+        "is the library": "classify = classify_critical_point\n",
     })
 
 
@@ -171,6 +183,8 @@ def test_escape_wrong_answers(lesson):
         "returns the error instead of raising it": ESCAPE + (
             "    ev, V = np.linalg.eigh(H)\n    if ev[0] >= -1e-8: return ValueError('no negative eigenvalue')\n"
             "    return np.asarray(point, dtype=float) + step * V[:, 0]\n"),
+        "calls the library's escape_saddle": ESCAPE + (
+            "    return escape_saddle(np.asarray(point, dtype=float), lambda p: H, step).point\n"),
     })
 
 

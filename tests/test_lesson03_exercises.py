@@ -23,6 +23,11 @@ PERMUTE = ("def permute_layer(params, layer, perm):\n"
 
 def test_permute_layer_wrong_answers(lesson):
     lesson.assert_rejected("permute-layer", {
+        "through the library's permute_hidden_units, used above": (
+            "def permute_layer(params, layer, perm):\n"
+            "    sizes = [params[0].shape[0]] + [W.shape[1] for W in params[::2]]\n"
+            "    whole = MLP(sizes)\n    whole.set_flat(flatten(params))\n"
+            "    return [p.copy() for p in permute_hidden_units(whole, layer, perm).params]\n"),
         "bias left in place": PERMUTE + (
             "    new[i] = params[i][:, perm]\n    new[i + 2] = params[i + 2][perm, :]\n    return new\n"),
         "outgoing weights left in place": PERMUTE + (
@@ -102,6 +107,9 @@ LINE = "def line_loss(sizes, theta_start, theta_end, X, y, alphas):\n    probe =
 
 def test_line_loss_wrong_answers(lesson):
     lesson.assert_rejected("line-loss", {
+        "the library, which the lesson uses above": (
+            "def line_loss(sizes, theta_start, theta_end, X, y, alphas):\n"
+            "    return loss_along_line(MLP(sizes), theta_start, theta_end, X, y, alphas)[1]\n"),
         "alpha the wrong way round": LINE + (
             "    out = []\n    for a in alphas:\n        probe.set_flat(a * theta_start + (1 - a) * theta_end)\n"
             "        out.append(probe.loss(X, y))\n    return np.array(out)\n"),
@@ -128,8 +136,6 @@ def test_line_loss_right_answers(lesson):
             "    losses = np.empty(len(alphas))\n    for i, a in enumerate(alphas):\n"
             "        probe.set_flat(theta_start + a * (theta_end - theta_start))\n        losses[i] = probe.loss(X, y)\n"
             "    return losses\n"),
-        "the library": ("def line_loss(sizes, theta_start, theta_end, X, y, alphas):\n"
-                        "    return loss_along_line(MLP(sizes), theta_start, theta_end, X, y, alphas)[1]\n"),
     })
 
 
@@ -178,6 +184,10 @@ ANGLE = ("def descent_angle(H, x, x_star):\n"
 
 def test_descent_angle_wrong_answers(lesson):
     lesson.assert_rejected("descent-angle", {
+        "optcourse's own, imported": "from optcourse.landscapes.conditioning import descent_angle\n",
+        "optcourse's own, called": ANGLE + (
+            "    from optcourse.landscapes import conditioning\n"
+            "    return conditioning.descent_angle(H, x, x_star)\n"),
         "radians": ANGLE + "    return float(np.arccos(down @ d / np.linalg.norm(down) / np.linalg.norm(d)))\n",
         "the gradient, not minus the gradient": ANGLE + (
             "    return float(np.degrees(np.arccos(-down @ d / np.linalg.norm(down) / np.linalg.norm(d))))\n"),

@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 import sympy as sp
 
-from optcourse.course.checks import Mismatch, SelfChecks, describe, function, satisfies, value
+from optcourse.course.checks import Mismatch, SelfChecks, describe, function, own_work, satisfies, value
 from optcourse.landscapes.critical import KINDS, classify_critical_point, escape_saddle, fraction_positive_definite
 from optcourse.landscapes.derivatives import sympy_functions, taylor_polynomial
 
@@ -41,6 +41,7 @@ check.add("taylor2",
           satisfies(lambda t: isinstance(t(_x**2 * _y, [_x, _y], [1, 2]), sp.Expr),
                     "a function that returns a SymPy expression"),
           _taylor_matches_optcourse,
+          own_work(taylor_polynomial, inputs=_TAYLOR_CASES[:1]),
           hint="The boxed formula needs three things evaluated at the point (the value, the gradient, the "
                "Hessian) and the displacement d from the point, one entry per variable, however many "
                "variables there are.")
@@ -64,6 +65,7 @@ _MATRICES = [(np.diag([3.0, 0.5]),), (np.diag([-1.0, -4.0]),), (np.array([[1.0, 
 check.add("classify",
           satisfies(callable, "a function classify(H, tol=1e-8)"),
           function(inputs=_MATRICES, reference=classify_critical_point),
+          own_work(classify_critical_point, inputs=_MATRICES[:2]),
           hint="The signs of the eigenvalues decide, for a matrix of any size; an eigenvalue counts as zero "
                "when it is small next to the largest one (the rule in the exercise); both signs present "
                "make a saddle, whatever else there is.")
@@ -141,6 +143,7 @@ check.add("escape",
           satisfies(callable, "a function escape_step(point, H, step)"),
           _escapes_like_optcourse,
           satisfies(_leaves_point_alone, "a function that returns a new array and leaves `point` unchanged"),
+          own_work(escape_saddle, inputs=[(np.zeros(2), np.diag([2.0, -1.0]), 0.1)]),
           satisfies(_refuses_a_minimum, "a function that raises ValueError (with a message) when H has no "
                                         "negative eigenvalue, also when one eigenvalue is zero and the rest "
                                         "positive"),

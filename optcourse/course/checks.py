@@ -21,6 +21,7 @@ its kind and shape and the student's answer by its value; they never print an ex
 """
 from __future__ import annotations
 
+import contextlib
 import numbers
 import sys
 import textwrap
@@ -185,6 +186,60 @@ def satisfies(predicate, expected: str):
             raise Mismatch(expected, f"{describe(answer)}, which raised {type(e).__name__}: {e}") from None
         if not ok:
             raise Mismatch(expected, describe(answer))
+    return step
+
+
+class LibraryCalled(AssertionError):
+    """A student's function called the library function that is the exercise's answer."""
+
+
+@contextlib.contextmanager
+def without_library(namespace, *functions):
+    """While the block runs, each library function of ``functions`` (the exercise's answer, shown in
+    the lesson above it) raises :class:`LibraryCalled` when called: under every name that refers to it
+    in ``namespace`` (the notebook's globals) and in the loaded ``optcourse`` modules. Restored after.
+
+    For the hidden tests, as for :func:`own_work`::
+
+        with without_library(globals(), classify_critical_point):
+            assert classify(np.diag([1.0, -1.0])) == "saddle"
+    """
+    homes = [namespace] + [vars(m) for name, m in list(sys.modules.items())
+                           if m is not None and (name == "optcourse" or name.startswith("optcourse."))]
+    replaced = []
+    for f in functions:
+        def blocked(*args, _name=f.__name__, **kwargs):
+            raise LibraryCalled(f"it calls the library's {_name}, which is what the exercise asks you to "
+                                f"write")
+        for home in homes:
+            for key, held in list(home.items()):
+                if held is f:
+                    replaced.append((home, key, held))
+                    home[key] = blocked
+    try:
+        yield
+    finally:
+        for home, key, held in reversed(replaced):
+            home[key] = held
+
+
+def own_work(*functions, inputs):
+    """A step: the answer is a function of the student's own, not one of the library ``functions``
+    that compute the exercise's answer (it is neither one of them nor calls one on ``inputs``)."""
+    def step(answer):
+        names = " or ".join(f.__name__ for f in functions)
+        if any(answer is f for f in functions):
+            raise Mismatch("a function you wrote yourself", f"the library's {answer.__name__} itself")
+        namespace = getattr(answer, "__globals__", {})
+        for args in inputs:
+            with without_library(namespace, *functions):
+                try:
+                    answer(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
+                except LibraryCalled:
+                    raise Mismatch(f"a function you wrote yourself, without the library's {names}",
+                                   f"a function that calls {names}") from None
+                except Exception:          # other failures are for the other steps to report
+                    pass
     return step
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import sympy as sp
 
 from optcourse.learning import linear_models as lm
-from optcourse.course.checks import Mismatch, SelfChecks, describe, function, satisfies, value
+from optcourse.course.checks import Mismatch, SelfChecks, describe, function, own_work, satisfies, value
 from optcourse.optim import SGD
 
 check = SelfChecks()
@@ -24,6 +24,7 @@ check.add("mse-gradient",
           function(inputs=[(np.array([0.5, -1.0]), lm.with_ones([1.0, 2.0, -0.5]), np.array([2.0, 0.0, 1.0])),
                            (np.array([0.3, -0.2, 0.9]), _X3, _y3)],
                    reference=lm.mse_gradient),
+          own_work(lm.mse_gradient, inputs=[(np.array([0.3, -0.2, 0.9]), _X3, _y3)]),
           hint="The gradient is the mean, over the samples, of each sample's residual times its row of "
                "features; it has one entry per column of X, whatever the number of columns.")
 
@@ -163,5 +164,6 @@ _yl = (np.arange(8) % 3 == 0).astype(float)
 check.add("logistic-gradient",
           function(inputs=[(np.zeros(3), _Xl, _yl), (np.array([0.7, -1.5, 0.2]), _Xl, _yl)],
                    reference=lm.logistic_gradient),
+          own_work(lm.logistic_gradient, inputs=[(np.zeros(3), _Xl, _yl)]),
           hint="Chain rule: each sample's loss depends on theta only through z_i, and you know the "
                "derivative with respect to z_i; the loss is a mean over the samples.")

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from optcourse.course.checks import Mismatch, SelfChecks, describe, function, satisfies
+from optcourse.course.checks import Mismatch, SelfChecks, describe, function, own_work, satisfies
 from optcourse.landscapes.conditioning import descent_angle
 from optcourse.learning.network import MLP, loss_along_line, permute_hidden_units
 
@@ -47,6 +47,8 @@ def _same_as_optcourse_permutation(permute_layer) -> None:
 check.add("permute-layer",
           satisfies(callable, "a function permute_layer(params, layer, perm)"),
           _same_as_optcourse_permutation,
+          own_work(permute_hidden_units, inputs=[([np.ones((2, 3)), np.arange(3.0), np.ones((3, 2)), np.zeros(2)],
+                                                  0, np.array([2, 0, 1]))]),
           hint="A hidden unit owns a column of the weights into its layer, an entry of its bias and a row "
                "of the weights out of it: all three must move together, and nothing else. Build new arrays: "
                "the caller's network must stay as it was.")
@@ -104,6 +106,7 @@ check.add("line-loss",
           function(inputs=[(*_line_problem(1), np.array([0.0, 0.5, 1.0])),
                            (*_line_problem(2), np.linspace(-2.0, 2.0, 5))],
                    reference=_reference_line),
+          own_work(loss_along_line, inputs=[(*_line_problem(1), np.array([0.0, 1.0]))]),
           hint="Each alpha names one point of the line; the loss there is the loss of a network of the "
                "given sizes holding that point's parameters. One loss per alpha, as an array.")
 
@@ -158,6 +161,7 @@ def _angle_inputs():
 
 check.add("descent-angle",
           function(inputs=_angle_inputs(), reference=descent_angle, rtol=1e-6),
+          own_work(descent_angle, inputs=_angle_inputs()[:1]),
           hint="First the two directions, -grad f(x) and x_star - x (for this f the gradient is the Hessian "
                "times the offset from the minimum); then the angle between them from their cosine, in "
                "degrees, in any dimension.")
