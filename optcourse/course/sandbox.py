@@ -550,7 +550,7 @@ class Kernel:
                 if cmdline[0] == os.fsencode(sys.executable) and b"optcourse.course.sandbox" in cmdline:
                     self._pid = pid
                     break
-                queue += _child_pids(pid)
+                queue += child_pids(pid)
             else:
                 return self.proc.pid
         return self._pid
@@ -601,7 +601,8 @@ class Kernel:
             self.kill("closed")
 
 
-def _child_pids(pid: int) -> list[int]:
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc; none once it has gone)."""
     out = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:

@@ -57,24 +57,14 @@ def _become_subreaper() -> None:
         pass
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            out += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
 def kill_descendants() -> None:
     """SIGKILL every process below this one, repeatedly, until none is left; reap them."""
     for _ in range(100):
-        stack, seen = _children(os.getpid()), []
+        stack, seen = sandbox.child_pids(os.getpid()), []
         while stack:
             pid = stack.pop()
             seen.append(pid)
-            stack += _children(pid)
+            stack += sandbox.child_pids(pid)
         for pid in seen:
             try:
                 os.kill(pid, signal.SIGKILL)
