@@ -117,35 +117,61 @@ def test_edge_prediction_not_yet_and_direction(lesson):
     assert "nothing yet" in not_run and "NameError" not in not_run
 
 
+EDGE = "def largest_stable_lr(X, w):\n"
+
+
 def edge(body: str) -> str:
-    return f"def largest_stable_lr(X):\n    H = X.T @ X / len(X)\n    {body}\n"
+    "An answer that first builds the Hessian of the weighted loss, H = X^T W X / sum(w), then does body."
+    return EDGE + f"    H = X.T @ (w[:, None] * X) / w.sum()\n    {body}\n"
 
 
 def test_largest_stable_lr_wrong_answers(lesson):
     lesson.assert_rejected("largest-stable-lr", {
-        "forgot to divide by N": edge("return 2 / np.linalg.eigvalsh(X.T @ X)[-1]"),
-        "1 / lambda_max (factor 0, not -1)": edge("return 1 / np.linalg.eigvalsh(H)[-1]"),
+        "ignored the weights (the cells above)": EDGE + "    return 2 / np.linalg.eigvalsh(X.T @ X / len(X))[-1]\n",
+        "divided by N instead of the sum of the weights": EDGE + (
+            "    return 2 / np.linalg.eigvalsh(X.T @ (w[:, None] * X) / len(X))[-1]\n"),
         "2 / lambda_min": edge("return 2 / np.linalg.eigvalsh(H)[0]"),
-        "largest diagonal entry": edge("return 2 / np.max(np.diag(H))"),
-        "the trace (safe, but not the edge)": edge("return 2 / np.trace(H)"),
-        "the lesson's own lambda_max": edge("return 2 / lam_max"),
+        "1 / lambda_max (factor 0, not -1)": edge("return 1 / np.linalg.eigvalsh(H)[-1]"),
+        "eigenvalues of X X^T (N x N) over the sum of the weights": EDGE + (
+            "    return 2 / np.linalg.eigvalsh(X @ X.T / w.sum())[-1]\n"),
         "an array of one number": edge("return 2 / np.linalg.eigvalsh(H)[-1:]"),
+        "weights squared (W X on both sides)": EDGE + (
+            "    Xw = w[:, None] * X\n    return 2 / np.linalg.eigvalsh(Xw.T @ Xw / w.sum())[-1]\n"),
+        "dropped the zero-weight rows, then unweighted": EDGE + (
+            "    Xk = X[w > 0]\n    return 2 / np.linalg.eigvalsh(Xk.T @ Xk / len(Xk))[-1]\n"),
+        "plain Hessian times the mean weight": EDGE + (
+            "    return 2 / np.linalg.eigvalsh(X.T @ X / len(X) * np.mean(w))[-1]\n"),
+        "the trace (safe, but not the edge)": edge("return 2 / np.trace(H)"),
         "unsorted eig, first eigenvalue": edge("return 2 / np.linalg.eig(H)[0][0].real"),
+        "the lesson's own lambda_max": edge("return 2 / lam_max"),
     })
 
 
 def test_largest_stable_lr_right_answers(lesson):
     lesson.assert_accepted("largest-stable-lr", {
-        "from the SVD of X": edge("return 2 * len(X) / np.linalg.norm(X, 2) ** 2"),
-        "eigvals, max of the real parts": edge("return float(2 / np.max(np.linalg.eigvals(H).real))"),
-        "library Hessian": edge("return 2 / np.linalg.eigvalsh(lm.mse_hessian(X)).max()"),
+        "sqrt(w) scaling and the SVD": EDGE + (
+            "    Xs = np.sqrt(w)[:, None] * X\n    return 2 * np.sum(w) / np.linalg.svd(Xs, compute_uv=False)[0] ** 2\n"),
+        "normalised weights, einsum, eigvals, Python float": EDGE + (
+            "    p = np.asarray(w, dtype=float) / np.sum(w)\n    H = np.einsum('i,ij,ik->jk', p, X, X)\n"
+            "    return float(2 / np.max(np.linalg.eigvals(H).real))\n"),
+        "a loop over samples, diag(w) written out": EDGE + (
+            "    H = sum(wi * np.outer(xi, xi) for xi, wi in zip(X, w))\n"
+            "    return 2 / np.linalg.eigvalsh(H / sum(w)).max()\n"),
+        "matrix norm of X^T W X": EDGE + (
+            "    return 2 * w.sum() / np.linalg.norm(X.T @ np.diag(w) @ X, 2)\n"),
     })
 
 
-def test_largest_stable_lr_message_says_too_high_or_too_low(lesson):
-    assert "too small" in said(lesson, "largest-stable-lr", edge("return 1 / np.linalg.eigvalsh(H)[-1]"))
+def test_largest_stable_lr_message_says_too_large_or_too_small(lesson):
+    too_small = said(lesson, "largest-stable-lr", edge("return 1 / np.linalg.eigvalsh(H)[-1]"))
+    assert "too small" in too_small and "weighted gradient descent" in too_small
     assert "too large" in said(lesson, "largest-stable-lr", edge("return 2 / np.linalg.eigvalsh(H)[0]"))
-    assert "eigvalsh" not in said(lesson, "largest-stable-lr", edge("return 2 / np.trace(H)"))
+    ignored = said(lesson, "largest-stable-lr", EDGE + "    return 2 / np.linalg.eigvalsh(X.T @ X / len(X))[-1]\n")
+    assert "too" in ignored and "shape" in ignored
+    for code_or_answer in ("eigvalsh", "X.T", "w.sum", "np."):
+        assert code_or_answer not in ignored
+    assert "wrong type" in said(lesson, "largest-stable-lr", edge("return 2 / np.linalg.eigvalsh(H)[-1:]")) \
+        or "a number" in said(lesson, "largest-stable-lr", edge("return 2 / np.linalg.eigvalsh(H)[-1:]"))
 
 
 EPOCH = "def minibatch_epoch(theta, X, y, lr, batch_size, order):\n"

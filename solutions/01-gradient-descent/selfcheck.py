@@ -89,18 +89,35 @@ check.add("edge-prediction", value(_wide_edge, rtol=0.2), answer="wide_edge_gues
                "diagonal holds the mean of x^2 and the mean of 1. Which is the steepest curvature?")
 
 
-# -- exercise 3: the largest stable learning rate ------------------------------------------------------
+# -- exercise 3 (b): the largest stable learning rate of a weighted MSE loss ---------------------------
+def _weighted_descent(X, y, w, lr, steps):
+    """Batch gradient descent on L = sum_i w_i (x_i^T theta - y_i)^2 / (2 sum_i w_i), written out."""
+    theta = np.zeros(X.shape[1])
+    for _ in range(steps):
+        theta = theta - lr * X.T @ (w * (X @ theta - y)) / np.sum(w)
+    return theta
+
+
+def _weighted_sets():
+    """Data unlike the lesson's: 2 and 4 columns, integer counts, uneven weights, a zero weight."""
+    X1, y1 = _regression(40, 1, seed=2)
+    counts = np.random.default_rng(12).integers(1, 6, 40)               # duplicated rows, stored once
+    X2, y2 = _regression(60, 3, seed=5)
+    favoured = np.where(X2[:, 1] > 1.0, 6.0, 0.5)                       # importance weights tied to a feature
+    uncoupled = np.vstack([np.repeat(np.diag([0.5, 1.0, 2.0]), 10, axis=0), [[9.0, 9.0, 9.0]]])
+    uneven = np.append(np.repeat([3.0, 1.0, 0.25], 10), 0.0)            # the large last row weighs nothing
+    return [(X1, y1, counts), (X2, y2, favoured), (uncoupled, np.random.default_rng(8).normal(size=31), uneven)]
+
+
 def _threshold_right(answer) -> None:
-    """600 gradient descent steps at 0.97 x the answer bring theta closer to the minimiser; at
-    1.03 x they carry it a million times further away (the error grows by 1.06 per step)."""
-    expected = ("a learning rate just at the edge: gradient descent on the MSE loss converges a little "
-                "below it and diverges a little above it")
-    uncoupled = np.repeat(np.diag([0.5, 1.0, 2.0]), 10, axis=0)        # columns of growing scale, H diagonal
-    for X, y in (_regression(50, 1, seed=2), _regression(40, 3, seed=5),
-                 (uncoupled, np.random.default_rng(8).normal(size=30))):
-        shape = f"on data X of shape {X.shape}"
+    """600 weighted gradient descent steps at 0.97 x the answer bring theta closer to the minimiser;
+    at 1.03 x they carry it a million times further away (the error grows by 1.06 per step)."""
+    expected = ("a learning rate just at the edge: gradient descent on the weighted MSE loss converges a "
+                "little below it and diverges a little above it")
+    for X, y, w in _weighted_sets():
+        shape = f"on data X of shape {X.shape} with weights w of dtype {w.dtype}"
         try:
-            got = answer(X.copy())
+            got = answer(X.copy(), w.copy())
         except NotImplementedError:
             raise Mismatch("a finished function", "it raised NotImplementedError: replace the "
                                                   "`raise NotImplementedError()` line with your code") from None
@@ -111,22 +128,24 @@ def _threshold_right(answer) -> None:
         lr = float(got)
         if not (lr > 0 and np.isfinite(lr)):
             raise Mismatch("a positive, finite learning rate", f"{shape} it returned {lr!r}")
-        best, start = lm.normal_equations(X, y), np.zeros(X.shape[1])
-        for factor in (0.97, 1.03):
-            end = lm.minibatch_descent(lm.mse_gradient, start, X, y, lr=factor * lr, epochs=600).thetas[-1]
-            ratio = np.linalg.norm(end - best) / np.linalg.norm(start - best)
-            if factor < 1 and not ratio < 1:
-                raise Mismatch(expected, f"{shape} it returned {lr:.4g}, too large: gradient descent "
-                                         f"already diverges at 0.97 times it")
-            if factor > 1 and not ratio > 1e6:
-                raise Mismatch(expected, f"{shape} it returned {lr:.4g}, too small: gradient descent "
-                                         f"still converges at 1.03 times it")
+        root_w = np.sqrt(w)
+        best = np.linalg.lstsq(root_w[:, None] * X, root_w * y, rcond=None)[0]   # the weighted minimiser
+        with np.errstate(over="ignore", invalid="ignore"):
+            for factor in (0.97, 1.03):
+                end = _weighted_descent(X, y, w, factor * lr, 600)
+                ratio = np.linalg.norm(end - best) / np.linalg.norm(best)
+                if factor < 1 and not ratio < 1:
+                    raise Mismatch(expected, f"{shape} it returned {lr:.4g}, too large: weighted gradient "
+                                             f"descent already diverges at 0.97 times it")
+                if factor > 1 and not (ratio > 1e6 or np.isnan(ratio)):
+                    raise Mismatch(expected, f"{shape} it returned {lr:.4g}, too small: weighted gradient "
+                                             f"descent still converges at 1.03 times it")
 
 
-check.add("largest-stable-lr", satisfies(callable, "a function largest_stable_lr(X)"), _threshold_right,
-          hint="Divergence starts in the steepest direction of the loss. Its curvature is a property of the "
-               "Hessian, which for this loss depends on X alone; exercise 2 gives the edge along one "
-               "direction of known curvature.")
+check.add("largest-stable-lr", satisfies(callable, "a function largest_stable_lr(X, w)"), _threshold_right,
+          hint="Divergence starts in the steepest direction of the loss, and exercise 2 gives the edge along "
+               "one direction of known curvature. The curvatures are those of the Hessian of the weighted "
+               "loss: differentiate it twice, and watch what the weights multiply and what the loss divides by.")
 
 
 # -- exercise 4: one epoch of minibatch gradient descent ---------------------------------------------
