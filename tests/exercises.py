@@ -6,9 +6,9 @@ grader's do). Then each trial defines an answer in that kernel, runs the exercis
 test cell up to ``### BEGIN HIDDEN TESTS``) and, separately, its hidden tests alone, and puts the
 solution back. A verdict is "passed" when the code ran without an exception, the rule the grader uses.
 
-    with LessonKernel("01") as lesson:
-        lesson.assert_rejected("largest-stable-lr", {"forgot the factor 2": "def largest_stable_lr(X): ..."})
-        lesson.assert_accepted("largest-stable-lr", {"via the SVD": "def largest_stable_lr(X): ..."})
+    with LessonKernel("05") as lesson:
+        lesson.assert_rejected("adam-step", {"no bias correction": "def adam_step(...): ..."})
+        lesson.assert_accepted("adam-step", {"corrections unfolded": "def adam_step(...): ..."})
 
 The tests of each lesson's exercises (tests/test_lessonNN_exercises.py) list the wrong answers students
 really write; both checks must reject every one, and right answers written another way must pass both.
