@@ -206,7 +206,9 @@ def test_the_jail_hides_everything_but_the_kernel_itself(jailed_kernel, tmp_path
         "etc = attempt(lambda: open('/etc/optcourse-test', 'w'))\n"
         "lesson = attempt(lambda: open('selfcheck.py', 'a'))\n"
         "home = attempt(lambda: open('notes.txt', 'w').write('mine'))\n"
-        "host = [os.path.exists(p) for p in " + repr([str(tmp_path), str(ROOT / "solutions"), str(ROOT)]) + "]\n"
+        "host = [os.path.exists(p) for p in " + repr([str(tmp_path), str(ROOT / "solutions")]) + "]\n"
+        # The package is mounted where it is installed; if that is inside the repository, only it shows.
+        "repository = sorted(os.listdir(" + repr(str(ROOT)) + ")) if os.path.exists(" + repr(str(ROOT)) + ") else []\n"
         "nproc = resource.getrlimit(resource.RLIMIT_NPROC)[0]\n"
         "def fill():\n    with open('/tmp/big', 'wb') as f:\n        for _ in range(32):\n            f.write(b'x' * (1 << 20))\n"
         "tmp = attempt(fill)\n")
@@ -214,7 +216,8 @@ def test_the_jail_hides_everything_but_the_kernel_itself(jailed_kernel, tmp_path
     assert kernel.get("LESSON") == "sample"                       # the lesson's support files are there
     assert max(kernel.get("pids")) < 50                           # its own PID namespace
     assert not {"mnt", "srv", "var", "media"} & set(kernel.get("top"))
-    assert kernel.get("host") == [False, False, False]            # the grader's folders and the solutions
+    assert kernel.get("host") == [False, False]                   # the grader's folders and the solutions
+    assert set(kernel.get("repository")) <= {"optcourse", ".venv"}  # nothing of the repository but Python and the package
     refused = ("OSError", "PermissionError")                       # read-only mount, or not its file
     assert kernel.get("net") in ("OSError", "ConnectionRefusedError") and kernel.get("etc") in refused
     assert kernel.get("lesson") in refused and kernel.get("home") == "ok"

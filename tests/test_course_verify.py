@@ -77,7 +77,7 @@ def test_kill_descendants_reaches_double_forked_daemons():
             "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)\n"
             "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        time.sleep(60)\n    os._exit(0)\n"
             "time.sleep(0.5)\n"
-            "from optcourse.course.verify import kill_descendants, _children\n"
+            "from optcourse.course.verify import kill_descendants\nfrom optcourse.course.sandbox import child_pids as _children\n"
             "before = len(_children(os.getpid()))\nkill_descendants()\n"
             "print(before, len(_children(os.getpid())))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
