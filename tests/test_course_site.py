@@ -16,10 +16,12 @@ The site is built once per session (``optcourse site``, about ten seconds). Then
 
 The browser part needs /usr/bin/chromium and playwright; without them it is skipped, except in CI.
 """
+import builtins
 import collections
 import functools
 import html.parser
 import http.server
+import keyword
 import re
 import shutil
 import threading
@@ -93,6 +95,13 @@ def readable_text(path: Path) -> str:
     return raw
 
 
+def boilerplate(line: str) -> bool:
+    """A line made of Python's own words only (``for _ in range(3):``): no lesson's secret, and bound to
+    turn up in some other lesson's public code."""
+    words = re.findall(r"[A-Za-z_]\w*", line)
+    return all(w == "_" or keyword.iskeyword(w) or hasattr(builtins, w) for w in words)
+
+
 def secrets(nb) -> set[str]:
     """Lines the student must not see: solutions, hidden tests, and what answer and check cells print,
     less the lines the student's notebook shows anyway (a solution may repeat a line written above it)."""
@@ -107,7 +116,7 @@ def secrets(nb) -> set[str]:
         if r in ("answer", "tests"):
             lines += [line for o in cell.get("outputs", []) for line in output_text(o).splitlines()]
     visible = {normal(line) for cell in release_notebook(nb).cells for line in cell.source.splitlines()}
-    return {normal(line) for line in lines if len(line.strip()) > 12} - visible
+    return {normal(line) for line in lines if len(line.strip()) > 12 and not boilerplate(line)} - visible
 
 
 def visible_check_lines(nb) -> set[str]:
