@@ -131,3 +131,7 @@ class LessonKernel:
     def message(self, grade_id: str, answer: str) -> str:
         """What the self-check prints for this answer (to test that it names the property, not the answer)."""
         return self.check(grade_id, answer)[0].output
+
+    def said(self, grade_id: str, answer: str) -> str:
+        """:meth:`message` on one line: messages wrap between words, and a phrase may cross a line end."""
+        return " ".join(self.message(grade_id, answer).split())

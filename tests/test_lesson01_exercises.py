@@ -11,11 +11,6 @@ def lesson():
         yield kernel
 
 
-def said(lesson, grade_id: str, answer: str) -> str:
-    "The self-check's message for an answer, on one line (messages wrap between words)."
-    return " ".join(lesson.message(grade_id, answer).split())
-
-
 def gradient(body: str) -> str:
     return f"def mse_gradient(theta, X, y):\n    {body}\n"
 
@@ -48,9 +43,9 @@ def test_mse_gradient_right_answers(lesson):
 
 
 def test_mse_gradient_message_says_too_large_without_the_answer(lesson):
-    message = said(lesson, "mse-gradient", gradient("return X.T @ (X @ theta - y)"))
+    message = lesson.said("mse-gradient", gradient("return X.T @ (X @ theta - y)"))
     assert "not yet" in message and "too large" in message and "right values" in message
-    wrong_sign = said(lesson, "mse-gradient", gradient("return X.T @ (y - X @ theta) / len(y)"))
+    wrong_sign = lesson.said("mse-gradient", gradient("return X.T @ (y - X @ theta) / len(y)"))
     assert "wrong sign" in wrong_sign
 
 
@@ -82,7 +77,7 @@ def test_step_factor_right_answers(lesson):
 
 
 def test_step_factor_message_gives_the_direction(lesson):
-    message = said(lesson, "step-factor", factor("1 + eta * lam", "2 / lam"))
+    message = lesson.said("step-factor", factor("1 + eta * lam", "2 / lam"))
     assert "too large" in message and "eta = " in message
 
 
@@ -111,9 +106,9 @@ def test_edge_prediction_right_answers(lesson):
 
 
 def test_edge_prediction_not_yet_and_direction(lesson):
-    assert "too large" in said(lesson, "edge-prediction", guess("1.5"))
-    assert "too small" in said(lesson, "edge-prediction", guess("0.05"))
-    not_run = said(lesson, "edge-prediction", "del wide_edge_guess")
+    assert "too large" in lesson.said("edge-prediction", guess("1.5"))
+    assert "too small" in lesson.said("edge-prediction", guess("0.05"))
+    not_run = lesson.said("edge-prediction", "del wide_edge_guess")
     assert "nothing yet" in not_run and "NameError" not in not_run
 
 
@@ -163,15 +158,15 @@ def test_largest_stable_lr_right_answers(lesson):
 
 
 def test_largest_stable_lr_message_says_too_large_or_too_small(lesson):
-    too_small = said(lesson, "largest-stable-lr", edge("return 1 / np.linalg.eigvalsh(H)[-1]"))
+    too_small = lesson.said("largest-stable-lr", edge("return 1 / np.linalg.eigvalsh(H)[-1]"))
     assert "too small" in too_small and "weighted gradient descent" in too_small
-    assert "too large" in said(lesson, "largest-stable-lr", edge("return 2 / np.linalg.eigvalsh(H)[0]"))
-    ignored = said(lesson, "largest-stable-lr", EDGE + "    return 2 / np.linalg.eigvalsh(X.T @ X / len(X))[-1]\n")
+    assert "too large" in lesson.said("largest-stable-lr", edge("return 2 / np.linalg.eigvalsh(H)[0]"))
+    ignored = lesson.said("largest-stable-lr", EDGE + "    return 2 / np.linalg.eigvalsh(X.T @ X / len(X))[-1]\n")
     assert "too" in ignored and "shape" in ignored
     for code_or_answer in ("eigvalsh", "X.T", "w.sum", "np."):
         assert code_or_answer not in ignored
-    assert "wrong type" in said(lesson, "largest-stable-lr", edge("return 2 / np.linalg.eigvalsh(H)[-1:]")) \
-        or "a number" in said(lesson, "largest-stable-lr", edge("return 2 / np.linalg.eigvalsh(H)[-1:]"))
+    assert "wrong type" in lesson.said("largest-stable-lr", edge("return 2 / np.linalg.eigvalsh(H)[-1:]")) \
+        or "a number" in lesson.said("largest-stable-lr", edge("return 2 / np.linalg.eigvalsh(H)[-1:]"))
 
 
 EPOCH = "def minibatch_epoch(theta, X, y, lr, batch_size, order):\n"
@@ -254,5 +249,5 @@ def test_logistic_gradient_right_answers(lesson):
 
 
 def test_logistic_gradient_hint_is_an_idea_not_code(lesson):
-    message = said(lesson, "logistic-gradient", LOGISTIC + "    return X.T @ (p - y)\n")
+    message = lesson.said("logistic-gradient", LOGISTIC + "    return X.T @ (p - y)\n")
     assert "too large" in message and "sigmoid" not in message and "X @ theta" not in message

@@ -11,11 +11,6 @@ def lesson():
         yield kernel
 
 
-def said(lesson, grade_id: str, answer: str) -> str:
-    "The self-check's message for an answer, on one line (messages wrap between words)."
-    return " ".join(lesson.message(grade_id, answer).split())
-
-
 TAYLOR = ("def taylor2(expr, variables, point):\n"
           "    at_a = dict(zip(variables, point))\n"
           "    d = sp.Matrix([v - a for v, a in zip(variables, point)])\n"
@@ -120,7 +115,7 @@ def test_classify_right_answers(lesson):
 
 
 def test_classify_message_shows_the_input(lesson):
-    message = said(lesson, "classify", CLASSIFY + (
+    message = lesson.said("classify", CLASSIFY + (
         "    det, tr = np.linalg.det(H), np.trace(H)\n"
         "    if det < -tol: return 'saddle'\n    if det > tol: return 'minimum' if tr > 0 else 'maximum'\n"
         "    return 'degenerate'\n"))
@@ -151,7 +146,7 @@ def test_kinds_right_answers(lesson):
 
 
 def test_kinds_message_does_not_name_the_wrong_item(lesson):
-    message = said(lesson, "kinds", kinds("['minimum', 'saddle', 'maximum', 'maximum']"))
+    message = lesson.said("kinds", kinds("['minimum', 'saddle', 'maximum', 'maximum']"))
     assert "not all four are right" in message
     assert "item" not in message and "entry 2" not in message
 
@@ -200,7 +195,7 @@ def test_escape_right_answers(lesson):
 
 
 def test_escape_message_says_which_direction_was_wrong(lesson):
-    message = said(lesson, "escape", ESCAPE + (
+    message = lesson.said("escape", ESCAPE + (
         "    ev, V = np.linalg.eigh(H)\n    neg = np.flatnonzero(ev < -1e-8)\n"
         "    if not len(neg): raise ValueError('no negative eigenvalue')\n"
         "    return np.asarray(point, dtype=float) + step * V[:, neg[-1]]\n"))
@@ -232,7 +227,7 @@ def test_predict_goe_right_answers(lesson):
 
 
 def test_predict_goe_not_yet(lesson):
-    message = said(lesson, "predict-goe", "del p1_goe, fewer_than_model")
+    message = lesson.said("predict-goe", "del p1_goe, fewer_than_model")
     assert "nothing yet" in message and "NameError" not in message
 
 

@@ -11,11 +11,6 @@ def lesson():
         yield kernel
 
 
-def said(lesson, grade_id: str, answer: str) -> str:
-    "The self-check's message for an answer, on one line (messages wrap between words)."
-    return " ".join(lesson.message(grade_id, answer).split())
-
-
 PERMUTE = ("def permute_layer(params, layer, perm):\n"
            "    perm = np.asarray(perm)\n    new = [p.copy() for p in params]\n"
            "    i = 2 * layer\n")
@@ -67,7 +62,7 @@ def test_permute_layer_right_answers(lesson):
 
 
 def test_permute_layer_message_names_the_array(lesson):
-    message = said(lesson, "permute-layer", PERMUTE + (
+    message = lesson.said("permute-layer", PERMUTE + (
         "    new[i] = params[i][:, perm]\n    new[i + 2] = params[i + 2][perm, :]\n    return new\n"))
     assert "b_1 is not reordered" in message and "non-zero biases" in message
 
@@ -170,10 +165,10 @@ def test_interpolation_shape_right_answers(lesson):
 
 
 def test_interpolation_shape_message_says_what_is_wrong(lesson):
-    message = said(lesson, "interpolation-shape",
+    message = lesson.said("interpolation-shape",
                    shape("loss_along_line(net, theta_star, theta_init, X_train, y_train, alphas_01)", "True", "False"))
     assert "wrong way" in message
-    message = said(lesson, "interpolation-shape", shape(TRAIN, "True", "True"))
+    message = lesson.said("interpolation-shape", shape(TRAIN, "True", "True"))
     assert "convex_on_segment" in message and "contradict" in message
 
 

@@ -12,11 +12,6 @@ def lesson():
         yield kernel
 
 
-def said(lesson, grade_id, answer):
-    """The self-check's message for an answer, its lines joined (messages wrap between words)."""
-    return " ".join(lesson.message(grade_id, answer).split())
-
-
 # -- Exercise 1: the moving average ----------------------------------------------------------------
 
 def test_ewma_rejects(lesson):
@@ -132,13 +127,13 @@ def pytorch_step_like_textbook(theta, buf, grad, lr, previous_lr, momentum):
 
 
 def test_momentum_correction_messages(lesson):
-    plain = said(lesson, "momentum-correction", CORRECTION_WRONG["plain PyTorch step (no correction)"])
+    plain = lesson.said("momentum-correction", CORRECTION_WRONG["plain PyTorch step (no correction)"])
     assert "step 5" in plain and "0.1 to 0.04" in plain and "too short" in plain
-    raised = said(lesson, "momentum-correction", CORRECTION_WRONG["the ratio inverted (lr / previous_lr)"])
+    raised = lesson.said("momentum-correction", CORRECTION_WRONG["the ratio inverted (lr / previous_lr)"])
     assert "step 5" in raised and "too short" in raised
-    stored = said(lesson, "momentum-correction", CORRECTION_WRONG["the textbook velocity stored in the buffer"])
+    stored = lesson.said("momentum-correction", CORRECTION_WRONG["the textbook velocity stored in the buffer"])
     assert "hold no learning rate" in stored
-    in_place = said(lesson, "momentum-correction", CORRECTION_WRONG["updates the arrays in place"])
+    in_place = lesson.said("momentum-correction", CORRECTION_WRONG["updates the arrays in place"])
     assert "changed the arrays" in in_place
     assert "previous_lr / lr" not in plain + raised + stored
 
@@ -190,9 +185,9 @@ lr_edge = 2 * (1 + b_) / l_""",
 
 
 def test_recurrence_messages(lesson):
-    edge = said(lesson, "momentum-recurrence", recurrence(lr_edge="lr_edge = 2 / lam"))
+    edge = lesson.said("momentum-recurrence", recurrence(lr_edge="lr_edge = 2 / lam"))
     assert "lr-edge" in edge and "too small" in edge and "2 * (1 + beta)" not in edge
-    listed = said(lesson, "momentum-recurrence", recurrence(lr_edge="lr_edge = [2 * (1 + beta) / lam]"))
+    listed = lesson.said("momentum-recurrence", recurrence(lr_edge="lr_edge = [2 * (1 + beta) / lam]"))
     assert "list" in listed
 
 
@@ -264,9 +259,9 @@ def test_steps_comparison_accepts(lesson):
 
 
 def test_steps_comparison_messages(lesson):
-    text = said(lesson, "steps-comparison", 'gd_measured, momentum_measured = "same", "same"')
+    text = lesson.said("steps-comparison", 'gd_measured, momentum_measured = "same", "same"')
     assert "at least one of the two" in text
-    text = said(lesson, "steps-comparison", 'gd_measured, momentum_measured = "equal", "larger"')
+    text = lesson.said("steps-comparison", 'gd_measured, momentum_measured = "equal", "larger"')
     assert "one of the strings" in text
 
 
@@ -320,7 +315,7 @@ def nesterov_two_point(phi, phi_prev, grad, grad_prev, lr, momentum):
 
 
 def test_nesterov_two_point_messages(lesson):
-    heavy = said(lesson, "nesterov-two-point", NESTEROV_WRONG["the heavy ball only (no gradient difference)"])
+    heavy = lesson.said("nesterov-two-point", NESTEROV_WRONG["the heavy ball only (no gradient difference)"])
     assert "first step" in heavy and "too short" in heavy
-    forgot = said(lesson, "nesterov-two-point", NESTEROV_WRONG["(1 + mu) g, the previous gradient forgotten"])
+    forgot = lesson.said("nesterov-two-point", NESTEROV_WRONG["(1 + mu) g, the previous gradient forgotten"])
     assert "step 2" in forgot and "after matching" in forgot

@@ -12,11 +12,6 @@ def lesson():
         yield kernel
 
 
-def said(lesson, grade_id, answer):
-    """The self-check's message for an answer, its lines joined (messages wrap between words)."""
-    return " ".join(lesson.message(grade_id, answer).split())
-
-
 # -- Exercise 1: a double root ------------------------------------------------------------------------
 
 def test_double_root_rejects(lesson):
@@ -40,7 +35,7 @@ double_root_error = sp.limit((e - (a2*e**2 + a3*e**3) / sp.diff(a2*e**2 + a3*e**
 
 
 def test_double_root_message(lesson):
-    text = said(lesson, "double-root", "double_root_error = e")
+    text = lesson.said("double-root", "double_root_error = e")
     assert "too large" in text and "e/2" not in text
 
 
@@ -72,10 +67,10 @@ x_edge = brentq(lambda x: 2 * x - (1 + x * x) * math.atan(x), 1.3, 1.5, xtol=1e-
 
 
 def test_newton_edge_messages(lesson):
-    text = said(lesson, "newton-edge", "x_edge = 1.3917")
+    text = lesson.said("newton-edge", "x_edge = 1.3917")
     assert "close to the edge" in text and "digit" in text and "too small" in text
     assert "1.39174" not in text
-    assert "too large" in said(lesson, "newton-edge", "x_edge = 1.5")
+    assert "too large" in lesson.said("newton-edge", "x_edge = 1.5")
 
 
 # -- Exercise 3: backtracking ------------------------------------------------------------------------
@@ -145,9 +140,9 @@ def armijo_step(f, x, p, fx, gx, alpha0=1.0, c1=1e-4, rho=0.5):
 
 
 def test_armijo_messages(lesson):
-    text = said(lesson, "armijo-step", ARMIJO_WRONG["the c1 term dropped (any decrease)"])
+    text = lesson.said("armijo-step", ARMIJO_WRONG["the c1 term dropped (any decrease)"])
     assert "quasi-Newton direction" in text and "too long" in text and "sufficient-decrease" in text
-    text = said(lesson, "armijo-step", ARMIJO_WRONG["never tries alpha0"])
+    text = lesson.said("armijo-step", ARMIJO_WRONG["never tries alpha0"])
     assert "alpha0 = 0.01" in text and "too short" in text
 
 
@@ -301,7 +296,7 @@ def two_loop(g, s_list, y_list, gamma=1.0):
 
 
 def test_two_loop_message(lesson):
-    text = said(lesson, "two-loop", TWO_LOOP_WRONG["modifies g in place (q = g)"])
+    text = lesson.said("two-loop", TWO_LOOP_WRONG["modifies g in place (q = g)"])
     assert "changed the g" in text
 
 
@@ -349,7 +344,7 @@ def test_termination_accepts(lesson):
 
 
 def test_termination_messages(lesson):
-    text = said(lesson, "quadratic-termination", TERMINATION_RIGHT + "inverse_errors = [1.0, 0.8, 0.6, 0.4, 0.2, 0.1, 0.0]")
+    text = lesson.said("quadratic-termination", TERMINATION_RIGHT + "inverse_errors = [1.0, 0.8, 0.6, 0.4, 0.2, 0.1, 0.0]")
     assert "inverse_errors[0]" in text and "too large" in text
 
 

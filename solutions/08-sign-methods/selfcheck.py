@@ -48,32 +48,26 @@ check.add("majority-vote",
 
 def _steps_like_optcourse_lion(step) -> bool:
     rng = np.random.default_rng(81)
-    for lr, b1, b2, wd in ((0.01, 0.9, 0.99, 0.0), (0.3, 0.5, 0.8, 0.2)):
-        theta, m = rng.normal(size=6), rng.normal(size=6)
-        mine_theta, mine_m = theta.copy(), m.copy()
-        reference = optim.Lion(theta, lr=lr, betas=(b1, b2), weight_decay=wd)
-        reference.state["m"][...] = m
-        for _ in range(3):
-            g = rng.normal(size=6)
-            reference.step(g.copy())
-            step(mine_theta, mine_m, g.copy(), lr, b1, b2, wd)
-        if not (np.allclose(mine_theta, theta, atol=1e-12) and np.allclose(mine_m, reference.state["m"])):
-            return False
-    return True
+    return all(_matches_lion(step, rng, lr, b1, b2, wd)
+               for lr, b1, b2, wd in ((0.01, 0.9, 0.99, 0.0), (0.3, 0.5, 0.8, 0.2)))
+
+
+def _matches_lion(step, rng, lr, b1, b2, wd) -> bool:
+    """Three steps of ``step`` from a random theta and m equal optcourse's Lion's, in place."""
+    theta, m = rng.normal(size=6), rng.normal(size=6)
+    mine_theta, mine_m = theta.copy(), m.copy()
+    reference = optim.Lion(theta, lr=lr, betas=(b1, b2), weight_decay=wd)
+    reference.state["m"][...] = m
+    for _ in range(3):
+        g = rng.normal(size=6)
+        reference.step(g.copy())
+        step(mine_theta, mine_m, g.copy(), lr, b1, b2, wd)
+    return bool(np.allclose(mine_theta, theta, atol=1e-12) and np.allclose(mine_m, reference.state["m"]))
 
 
 def _lion_case(lr, b1, b2, wd, what):
     def test(step) -> bool:
-        rng = np.random.default_rng(81)
-        theta, m = rng.normal(size=6), rng.normal(size=6)
-        mine_theta, mine_m = theta.copy(), m.copy()
-        reference = optim.Lion(theta, lr=lr, betas=(b1, b2), weight_decay=wd)
-        reference.state["m"][...] = m
-        for _ in range(3):
-            g = rng.normal(size=6)
-            reference.step(g.copy())
-            step(mine_theta, mine_m, g.copy(), lr, b1, b2, wd)
-        return bool(np.allclose(mine_theta, theta, atol=1e-12) and np.allclose(mine_m, reference.state["m"]))
+        return _matches_lion(step, np.random.default_rng(81), lr, b1, b2, wd)
     return satisfies(test, what)
 
 
